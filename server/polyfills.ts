@@ -1,0 +1,21 @@
+// helia needs Promise.withResolvers, which Node 20 lacks. Import this module before helia.
+type Resolvers<T> = {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+};
+
+const promiseConstructor = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> };
+if (typeof promiseConstructor.withResolvers !== 'function') {
+  promiseConstructor.withResolvers = function withResolvers<T>(): Resolvers<T> {
+    let resolve!: Resolvers<T>['resolve'];
+    let reject!: Resolvers<T>['reject'];
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+export {};
