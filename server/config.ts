@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every variable the service reads. Defaults run the whole stack on one machine with nothing
+// installed; `.env.example` documents the same list.
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+const databaseUrl = z
+  .string()
+  .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+    message: 'must start with file: (SQLite) or postgresql:// (PostgreSQL)',
+  });
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int({ message: 'must be a whole number' })
+  .min(0, { message: 'must be from 0 to 65535' })
+  .max(65535, { message: 'must be from 0 to 65535' });
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+export const configSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: databaseUrl.optional(),
+  RPC_URL: httpUrl.optional(),
+  LOCAL_CHAIN_PORT: port.default(8545),
+  IPFS_API_URL: httpUrl.optional(),
+  IPFS_EMBEDDED_NETWORK: flag.default(true),
+  SPACES_DIR: z.string().min(1).default('spaces/local'),
+});
+
+export type Env = z.input<typeof configSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `file:<path>` for SQLite, `postgresql://…` for PostgreSQL. */
+  databaseUrl: string;
+  /** An existing chain's JSON-RPC endpoint; unset means `npm start` runs a local chain. */
+  rpcUrl: string | undefined;
+  localChainPort: number;
+  /** A Kubo node's RPC endpoint; unset means the embedded Helia node. */
+  ipfsApiUrl: string | undefined;
+  /** Whether the embedded node joins the IPFS network (libp2p) or only stores locally. */
+  ipfsEmbeddedNetwork: boolean;
+  spacesDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(configSchema.shape);
+  // An empty value (`PORT=` in a .env file) means "use the default".
+  const present = Object.fromEntries(
+    known.flatMap((key) => (env[key] === undefined || env[key] === '' ? [] : [[key, env[key]]])),
+  );
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0]);
+        return `${variable}=${JSON.stringify(env[variable])}: ${issue.message}`;
+      }),
+    );
+  }
+  const values = parsed.data;
+  const dataDir = path.resolve(values.DATA_DIR);
+  return {
+    host: values.HOST,
+    port: values.PORT,
+    dataDir,
+    databaseUrl: values.DATABASE_URL ?? `file:${path.join(dataDir, 'governance.db')}`,
+    rpcUrl: values.RPC_URL,
+    localChainPort: values.LOCAL_CHAIN_PORT,
+    ipfsApiUrl: values.IPFS_API_URL,
+    ipfsEmbeddedNetwork: values.IPFS_EMBEDDED_NETWORK,
+    spacesDir: path.resolve(values.SPACES_DIR),
+  };
+}

@@ -1,0 +1,73 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { connectChain, type Chain } from './chain/provider.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/index.js';
+import { openIpfs, type IpfsStore } from './ipfs/index.js';
+import { loadSpaces } from './spaces/load.js';
+import type { Space } from './spaces/schema.js';
+
+export interface RunningService {
+  url: string;
+  chain: Chain;
+  db: Database;
+  ipfs: IpfsStore;
+  spaces: Map<string, Space>;
+  close(): Promise<void>;
+}
+
+type Log = (line: string) => void;
+
+/**
+ * Connects to the chain, loads the spaces, migrates and opens the database, opens IPFS and serves the
+ * API. Whatever was opened is closed again if a later step fails.
+ */
+export async function startService(config: Config & { rpcUrl: string }, log: Log = () => {}): Promise<RunningService> {
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error) => log(`while stopping: ${(error as Error).message}`));
+  };
+  try {
+    const chain = await connectChain(config.rpcUrl);
+    closers.push(async () => chain.provider.destroy());
+    log(`chain: id ${chain.chainId} at ${config.rpcUrl}, head block ${await chain.headBlock()}`);
+
+    const spaces = await loadSpaces(config.spacesDir, chain.chainId);
+    log(`spaces: ${[...spaces.keys()].join(', ')} (from ${config.spacesDir})`);
+
+    const db = await openDatabase(config.databaseUrl);
+    closers.push(() => db.close());
+    log(`database: ${db.kind}, migrations applied`);
+
+    const ipfs = await openIpfs(config);
+    closers.push(() => ipfs.close());
+    log(`ipfs: ${ipfs.backend} node${ipfs.backend === 'embedded' ? (config.ipfsEmbeddedNetwork ? ' (joins the IPFS network)' : ' (local store only)') : ` at ${config.ipfsApiUrl}`}`);
+
+    const app = createApp({ db, chain, ipfs, spaces });
+    const server = await listen(app, config.port, config.host);
+    closers.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://${config.host}:${port}`, chain, db, ipfs, spaces, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is in use: set PORT to another port`) : error),
+    );
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
