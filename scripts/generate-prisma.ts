@@ -18,9 +18,13 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
   const schemaPath = path.join(workDir, `${kind}.prisma`);
   writeFileSync(schemaPath, schema);
   rmSync(path.join(root, 'server/db/generated', kind), { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(root, 'node_modules/prisma/build/index.js'), 'generate', '--schema', schemaPath], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/prisma/build/index.js'), 'generate', '--schema', schemaPath],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    },
+  );
   console.log(`prisma: generated the ${kind} client`);
 }

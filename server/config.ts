@@ -5,11 +5,9 @@ import { z } from 'zod';
 // installed; `.env.example` documents the same list.
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-const databaseUrl = z
-  .string()
-  .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
-    message: 'must start with file: (SQLite) or postgresql:// (PostgreSQL)',
-  });
+const databaseUrl = z.string().refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+  message: 'must start with file: (SQLite) or postgresql:// (PostgreSQL)',
+});
 
 const port = z.coerce
   .number({ message: 'must be a port number' })

@@ -26,7 +26,8 @@ type Log = (line: string) => void;
 export async function startService(config: Config & { rpcUrl: string }, log: Log = () => {}): Promise<RunningService> {
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error) => log(`while stopping: ${(error as Error).message}`));
+    for (const close of closers.reverse())
+      await close().catch((error) => log(`while stopping: ${(error as Error).message}`));
   };
   try {
     const chain = await connectChain(config.rpcUrl);
@@ -42,7 +43,9 @@ export async function startService(config: Config & { rpcUrl: string }, log: Log
 
     const ipfs = await openIpfs(config);
     closers.push(() => ipfs.close());
-    log(`ipfs: ${ipfs.backend} node${ipfs.backend === 'embedded' ? (config.ipfsEmbeddedNetwork ? ' (joins the IPFS network)' : ' (local store only)') : ` at ${config.ipfsApiUrl}`}`);
+    log(
+      `ipfs: ${ipfs.backend} node${ipfs.backend === 'embedded' ? (config.ipfsEmbeddedNetwork ? ' (joins the IPFS network)' : ' (local store only)') : ` at ${config.ipfsApiUrl}`}`,
+    );
 
     const app = createApp({ db, chain, ipfs, spaces });
     const server = await listen(app, config.port, config.host);
@@ -60,7 +63,9 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is in use: set PORT to another port`) : error),
+      reject(
+        error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is in use: set PORT to another port`) : error,
+      ),
     );
   });
 }

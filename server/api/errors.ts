@@ -26,7 +26,8 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
   const status = (error as { status?: number }).status;
   const type = (error as { type?: string }).type;
   if (status && status >= 400 && status < 500) {
-    const code = type === 'entity.too.large' ? 'body_too_large' : type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request';
+    const code =
+      type === 'entity.too.large' ? 'body_too_large' : type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request';
     res.status(status).json({ error: { code, message: (error as Error).message } });
     return;
   }

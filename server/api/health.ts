@@ -37,23 +37,33 @@ export function healthRouter({ db, chain, ipfs }: HealthDeps): Router {
   router.get('/health', async (_req, res) => {
     const [database, chainCheck, ipfsCheck] = await Promise.all([
       check(async () => (await db.ping(), {}), { kind: db.kind }),
-      check(async () => {
-        const chainId = Number(await chain.provider.send('eth_chainId', []));
-        if (chainId !== chain.chainId) throw new Error(`chain id is now ${chainId}, expected ${chain.chainId}`);
-        return { chainId, headBlock: await chain.headBlock() };
-      }, { rpcUrl: chain.rpcUrl }),
-      check(async () => {
-        // A put/get round trip of a fresh document proves the store writes and reads.
-        const probe = { probe: 'health', at: new Date().toISOString() };
-        const cid = await ipfs.put(probe);
-        const back = (await ipfs.get(cid)) as typeof probe;
-        if (back.at !== probe.at) throw new Error(`read back a different document for ${cid}`);
-        return { cid: cid.toString() };
-      }, { backend: ipfs.backend }),
+      check(
+        async () => {
+          const chainId = Number(await chain.provider.send('eth_chainId', []));
+          if (chainId !== chain.chainId) throw new Error(`chain id is now ${chainId}, expected ${chain.chainId}`);
+          return { chainId, headBlock: await chain.headBlock() };
+        },
+        { rpcUrl: chain.rpcUrl },
+      ),
+      check(
+        async () => {
+          // A put/get round trip of a fresh document proves the store writes and reads.
+          const probe = { probe: 'health', at: new Date().toISOString() };
+          const cid = await ipfs.put(probe);
+          const back = (await ipfs.get(cid)) as typeof probe;
+          if (back.at !== probe.at) throw new Error(`read back a different document for ${cid}`);
+          return { cid: cid.toString() };
+        },
+        { backend: ipfs.backend },
+      ),
     ]);
     const components = { database, chain: chainCheck, ipfs: ipfsCheck };
-    const failed = Object.entries(components).filter(([, result]) => !result.ok).map(([name]) => name);
-    res.status(failed.length === 0 ? 200 : 503).json({ status: failed.length === 0 ? 'ok' : 'failing', failed, components });
+    const failed = Object.entries(components)
+      .filter(([, result]) => !result.ok)
+      .map(([name]) => name);
+    res
+      .status(failed.length === 0 ? 200 : 503)
+      .json({ status: failed.length === 0 ? 'ok' : 'failing', failed, components });
   });
   return router;
 }

@@ -6,10 +6,18 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 /** `/` until the web app exists: what is running, and where the API is. */
-export function homePage(chain: Chain, spaces: Map<string, Space>, ipfsBackend: string, databaseKind: string): RequestHandler {
+export function homePage(
+  chain: Chain,
+  spaces: Map<string, Space>,
+  ipfsBackend: string,
+  databaseKind: string,
+): RequestHandler {
   return (_req, res) => {
     const spaceItems = [...spaces.values()]
-      .map((space) => `<li><a href="/api/spaces/${space.id}">${escapeHtml(space.name)}</a> (<code>${space.id}</code>)</li>`)
+      .map(
+        (space) =>
+          `<li><a href="/api/spaces/${space.id}">${escapeHtml(space.name)}</a> (<code>${space.id}</code>)</li>`,
+      )
       .join('');
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -54,9 +54,14 @@ export function migrateSqlite(file: string, migrations = readMigrations('sqlite'
   try {
     // WAL lets readers run beside the writer; it is a property of the file, set once here.
     db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS "${TABLE}" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS "${TABLE}" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`,
+    );
     const run = db.transaction(() => {
-      const rows = db.prepare(`SELECT "name", "checksum" FROM "${TABLE}"`).all() as { name: string; checksum: string }[];
+      const rows = db.prepare(`SELECT "name", "checksum" FROM "${TABLE}"`).all() as {
+        name: string;
+        checksum: string;
+      }[];
       const pending = pendingMigrations(migrations, new Map(rows.map((row) => [row.name, row.checksum])));
       for (const migration of pending) {
         db.exec(migration.sql);
@@ -82,7 +87,9 @@ export async function migratePostgres(url: string, migrations = readMigrations('
     await client.query(
       `CREATE TABLE IF NOT EXISTS "${TABLE}" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`,
     );
-    const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT "name", "checksum" FROM "${TABLE}"`);
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      `SELECT "name", "checksum" FROM "${TABLE}"`,
+    );
     const pending = pendingMigrations(migrations, new Map(rows.map((row) => [row.name, row.checksum])));
     for (const migration of pending) {
       await client.query('BEGIN');

@@ -23,6 +23,8 @@ const SELF_STAKE_MIN_SECONDS = 91 * SECONDS_PER_DAY;
 const MAX_DURATION_SECONDS = Math.floor(Number(2n ** 63n - 1n) / 1e9);
 
 // Constants of Go's math/log_amd64.s (the code math.Log runs on amd64 nodes).
+// Go's literal, which both Go and JS round to the same double.
+// eslint-disable-next-line no-loss-of-precision
 const HSQRT2 = 7.07106781186547524401e-1; // sqrt(2)/2
 const LN2_HI = 6.9314718036912381649e-1; // 0x3fe62e42fee00000
 const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef35793c76
@@ -88,10 +90,7 @@ export function voteWeightFactor(
   let weight = 1;
   const m = autoStake ? AUTO_STAKE : 0;
   if (remainingTime > 0) {
-    weight +=
-      log(Math.ceil(remainingTime / SECONDS_PER_DAY) * (1 + m)) /
-      log(DURATION_LG) /
-      100;
+    weight += log(Math.ceil(remainingTime / SECONDS_PER_DAY) * (1 + m)) / log(DURATION_LG) / 100;
   }
   // Go compares the Duration itself (not the rounded-up days), and requires auto-stake.
   if (selfStake && autoStake && durationSeconds >= SELF_STAKE_MIN_SECONDS) {
@@ -117,10 +116,7 @@ function bitLength(n: bigint): number {
  * Round a positive integer to `precision` significant bits, half to even
  * (big.Float's default ToNearestEven). Returns value = mantissa * 2^shift.
  */
-export function roundToPrecision(
-  n: bigint,
-  precision: number,
-): { mantissa: bigint; shift: number } {
+export function roundToPrecision(n: bigint, precision: number): { mantissa: bigint; shift: number } {
   const shift = bitLength(n) - precision;
   if (shift <= 0) return { mantissa: n, shift: 0 };
   const big = BigInt(shift);
@@ -135,31 +131,17 @@ export function roundToPrecision(
  * Votes of a native IoTeX bucket, equal to the chain's calculateVoteWeight to the wei.
  * `durationSeconds` is the bucket's StakedDuration in whole seconds.
  */
-export function voteWeight(
-  amount: bigint,
-  durationSeconds: number,
-  autoStake: boolean,
-  selfStake: boolean,
-): bigint {
-  if (amount < 0n)
-    throw new RangeError(`voteWeight: amount must be >= 0, got ${amount}`);
+export function voteWeight(amount: bigint, durationSeconds: number, autoStake: boolean, selfStake: boolean): bigint {
+  if (amount < 0n) throw new RangeError(`voteWeight: amount must be >= 0, got ${amount}`);
   if (!Number.isFinite(durationSeconds) || durationSeconds < 0) {
-    throw new RangeError(
-      `voteWeight: durationSeconds must be finite and >= 0, got ${durationSeconds}`,
-    );
+    throw new RangeError(`voteWeight: durationSeconds must be finite and >= 0, got ${durationSeconds}`);
   }
-  if (
-    !Number.isInteger(durationSeconds) ||
-    durationSeconds > MAX_DURATION_SECONDS
-  ) {
+  if (!Number.isInteger(durationSeconds) || durationSeconds > MAX_DURATION_SECONDS) {
     throw new RangeError(
       `voteWeight: durationSeconds must be a whole number of seconds <= ${MAX_DURATION_SECONDS}, got ${durationSeconds}`,
     );
   }
-  return applyWeight(
-    amount,
-    voteWeightFactor(durationSeconds, autoStake, selfStake),
-  );
+  return applyWeight(amount, voteWeightFactor(durationSeconds, autoStake, selfStake));
 }
 
 /**
@@ -174,7 +156,5 @@ export function applyWeight(amount: bigint, weight: number): bigint {
   const rounded = roundToPrecision(amount * mantissa, precision);
   const e = rounded.shift + exponent;
   // .Int(nil) truncates toward zero; everything here is positive.
-  return e >= 0
-    ? rounded.mantissa << BigInt(e)
-    : rounded.mantissa >> BigInt(-e);
+  return e >= 0 ? rounded.mantissa << BigInt(e) : rounded.mantissa >> BigInt(-e);
 }
