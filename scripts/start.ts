@@ -1,0 +1,78 @@
+// npm start: the whole stack on one machine. Starts a local chain (unless RPC_URL names one),
+// puts the staking stand-in and the demo stake on a development chain, then migrates the database,
+// opens IPFS and serves the API until Ctrl-C.
+import { existsSync } from 'node:fs';
+import { JsonRpcProvider } from 'ethers';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { startService, type RunningService } from '../server/service.js';
+import { seedDemoStake, demoStakeSummary } from './lib/demo-stake.js';
+import { LOCAL_CHAIN_ID, startLocalChain, type LocalChain } from './lib/local-chain.js';
+
+const log = (line: string) => console.log(`[start] ${line}`);
+
+async function main() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+
+  // What is running, for the signal handlers to stop.
+  const running: { localChain?: LocalChain; service?: RunningService } = {};
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log('stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: stopping…`);
+    await running.service?.close();
+    await running.localChain?.stop();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  let rpcUrl = config.rpcUrl;
+  if (!rpcUrl) {
+    log(`starting a local chain (Hardhat node) on 127.0.0.1:${config.localChainPort}…`);
+    // LOCAL_CHAIN_PORT=0: any free port.
+    running.localChain = await startLocalChain({ port: config.localChainPort || undefined });
+    rpcUrl = running.localChain.url;
+  }
+  await prepareDevelopmentChain(rpcUrl);
+
+  const service = await startService({ ...config, rpcUrl }, log);
+  running.service = service;
+  console.log(`
+IoTeX Governance is running
+  Web       ${service.url}/
+  API       ${service.url}/api/spaces
+  Health    ${service.url}/api/health
+  Chain     ${rpcUrl} (chain id ${service.chain.chainId})
+  Database  ${service.db.kind}${service.db.kind === 'sqlite' ? ` (${config.databaseUrl.slice('file:'.length)})` : ''}
+  IPFS      ${service.ipfs.backend}
+Press Ctrl-C to stop.`);
+}
+
+/** On a development chain (id 31337): the staking stand-in and the demo stake, once. */
+async function prepareDevelopmentChain(rpcUrl: string) {
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
+  try {
+    const chainId = Number(await provider.send('eth_chainId', []));
+    if (chainId !== LOCAL_CHAIN_ID) {
+      log(`chain id ${chainId} is not the development chain: nothing deployed or seeded`);
+      return;
+    }
+    const { seeded, blockNumber } = await seedDemoStake(provider);
+    log(seeded ? `demo stake seeded (visible from block ${blockNumber}):` : 'demo stake already on the chain:');
+    console.log(demoStakeSummary());
+  } finally {
+    provider.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

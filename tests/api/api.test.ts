@@ -1,0 +1,106 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { createApp } from '../../server/app.js';
+import { connectChain, type Chain } from '../../server/chain/provider.js';
+import { openDatabase, type Database } from '../../server/db/index.js';
+import { openIpfs, type IpfsStore } from '../../server/ipfs/index.js';
+import { loadSpaces } from '../../server/spaces/load.js';
+import type { Space } from '../../server/spaces/schema.js';
+import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
+import { tempDir } from '../support/temp.js';
+
+describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
+  const dir = tempDir('api');
+  let localChain: LocalChain;
+  let chain: Chain;
+  let db: Database;
+  let ipfs: IpfsStore;
+  let spaces: Map<string, Space>;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    localChain = await startLocalChain();
+    chain = await connectChain(localChain.url);
+    db = await openDatabase(`file:${dir.path}/governance.db`);
+    ipfs = await openIpfs({ dataDir: dir.path, ipfsEmbeddedNetwork: false, ipfsApiUrl: undefined });
+    spaces = await loadSpaces('spaces/local', chain.chainId);
+    app = createApp({ db, chain, ipfs, spaces });
+  });
+  afterAll(async () => {
+    chain.provider.destroy();
+    await db.close();
+    await ipfs.close();
+    await localChain.stop();
+    dir.remove();
+  });
+
+  it('GET /api/health reports every component green with real readings', async () => {
+    const res = await request(app).get('/api/health').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.failed).toEqual([]);
+    expect(res.body.components.database).toMatchObject({ ok: true, kind: 'sqlite' });
+    expect(res.body.components.chain).toMatchObject({ ok: true, chainId: 31337 });
+    expect(typeof res.body.components.chain.headBlock).toBe('number');
+    expect(res.body.components.ipfs.ok).toBe(true);
+    // The self-check really stored something: the CID it reports can be read back.
+    const { CID } = await import('multiformats/cid');
+    await expect(ipfs.get(CID.parse(res.body.components.ipfs.cid))).resolves.toMatchObject({ probe: 'health' });
+  });
+
+  it('GET /api/spaces lists the demo space with amounts as decimal text', async () => {
+    const res = await request(app).get('/api/spaces').expect(200);
+    const demo = res.body.spaces.find((space: { id: string }) => space.id === 'demo');
+    expect(demo).toMatchObject({
+      chainId: 31337,
+      proposalThreshold: { iotx: '1000', wei: '1000000000000000000000' },
+      quorumChoices: ['For', 'Against', 'Abstain'],
+    });
+  });
+
+  it('GET /api/spaces/:id returns one space, or 404 naming the unknown id', async () => {
+    await request(app)
+      .get('/api/spaces/demo')
+      .expect(200, /"id":"demo"/);
+    const res = await request(app).get('/api/spaces/nope').expect(404);
+    expect(res.body.error).toMatchObject({ code: 'unknown_space', field: 'id' });
+  });
+
+  it('serves a page at / that says what is running', async () => {
+    const res = await request(app).get('/').expect(200).expect('content-type', /html/);
+    expect(res.text).toContain('31337');
+    expect(res.text).toContain('/api/health');
+  });
+
+  it('answers unknown routes and bad JSON with a JSON error', async () => {
+    const missing = await request(app).get('/api/nothing-here').expect(404);
+    expect(missing.body.error.code).toBe('not_found');
+    const bad = await request(app)
+      .post('/api/spaces')
+      .set('content-type', 'application/json')
+      .send('{"a":')
+      .expect(400);
+    expect(bad.body.error.code).toBe('invalid_json');
+  });
+
+  it('GET /api/health names the failing component with 503', async () => {
+    const brokenDir = tempDir('api-broken');
+    const brokenIpfs = await openIpfs({ dataDir: brokenDir.path, ipfsEmbeddedNetwork: false, ipfsApiUrl: undefined });
+    // A file where the block directory should be: every write fails, as on a lost or full disk.
+    rmSync(path.join(brokenDir.path, 'ipfs', 'blocks'), { recursive: true, force: true });
+    writeFileSync(path.join(brokenDir.path, 'ipfs', 'blocks'), 'not a directory');
+    const deadChain = await startLocalChain();
+    const unreachable = await connectChain(deadChain.url);
+    await deadChain.stop();
+    const broken = createApp({ db, chain: unreachable, ipfs: brokenIpfs, spaces });
+    const res = await request(broken).get('/api/health').expect(503);
+    expect(res.body.status).toBe('failing');
+    expect(res.body.failed.sort()).toEqual(['chain', 'ipfs']);
+    expect(res.body.components.database.ok).toBe(true);
+    expect(res.body.components.chain.error).toEqual(expect.any(String));
+    unreachable.provider.destroy();
+    await brokenIpfs.close();
+    brokenDir.remove();
+  });
+});

@@ -1,0 +1,657 @@
+// The native-staking stand-in on a real local chain: same ABI as IoTeX's staking protocol,
+// readable through that ABI (historic block tags included), iotex-core's paging, and the demo seed.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import {
+  Contract,
+  Interface,
+  JsonRpcProvider,
+  ZeroAddress,
+  getAddress,
+  parseEther,
+  type FunctionFragment,
+  type JsonFragment,
+  type JsonFragmentType,
+  type ParamType,
+  type Result,
+} from 'ethers';
+
+import { voteWeight } from '../../server/power/weight.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_BUCKETS,
+  DEMO_CANDIDATES,
+  DEMO_NFT_CONTRACT,
+  blockIntervalSeconds,
+  demoBucketsOf,
+  demoCandidateVotes,
+  demoStakeSummary,
+  seedDemoStake,
+} from '../../scripts/lib/demo-stake.js';
+import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
+import {
+  NATIVE_STAKING_ADDRESS,
+  NO_SELF_STAKE_BUCKET,
+  NativeStakingAdmin,
+  installNativeStakingStandIn,
+  loadStandIn,
+} from '../../scripts/lib/staking-standin.js';
+
+const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const SHARED_DIR = process.env.SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
+const chainAbiFile = JSON.parse(readFileSync(path.join(SHARED_DIR, 'abi', 'iotex-staking.json'), 'utf8')) as {
+  source: string;
+  address: string;
+  abi: JsonFragment[];
+};
+const CHAIN_ABI = chainAbiFile.abi;
+
+/** Selectors named in IOTEX.md (checked there with ethers id()). */
+const DOCUMENTED_SELECTORS: Record<string, string> = {
+  bucketsByVoter: '0x4a0c59f9',
+  bucketsCount: '0xfa87b185',
+  totalStakingAmount: '0xd201114a',
+  compositeBucketsByVoter: '0x80965570',
+  compositeTotalStakingAmount: '0x3aad591c',
+  compositeBucketsByVoterV3: '0x2736514b',
+  candidatesV3: '0xb591758b',
+  contractStakeBucketTypes: '0x017619d4',
+};
+
+/** The stand-in's functions that are not part of the chain's ABI (test/demo admin). */
+const ADMIN_FUNCTIONS = [
+  'addContractBucketType',
+  'createBucket',
+  'createNftBucket',
+  'registerCandidate',
+  'setBucketAmount',
+  'setBucketAutoStake',
+  'setBucketEndorsement',
+  'setCandidateBlsPubKey',
+  'setCandidateDeactivation',
+  'setCandidateSelfStake',
+  'setCandidateVotes',
+  'unstakeBucket',
+  'unstakeNftBucket',
+];
+
+// ------------------------------------------------------------------------------ ABI comparison
+
+/** Solidity cannot give two structs one name: the V3 bucket is CompositeVoteBucketV3 in ours. */
+const normalizeInternalType = (t: string | undefined) => t?.replace('CompositeVoteBucketV3', 'CompositeVoteBucket');
+
+function internalTypes(params: readonly JsonFragmentType[] | undefined): unknown {
+  return (params ?? []).map((p) => ({
+    name: p.name,
+    type: p.type,
+    internalType: normalizeInternalType(p.internalType),
+    components: p.components ? internalTypes(p.components) : undefined,
+  }));
+}
+
+/**
+ * Every way in which `ours` fails to offer a function of `chain` exactly: missing, different
+ * signature, parameter or component names, output types, state mutability, internal types.
+ */
+function abiMismatches(chain: readonly JsonFragment[], ours: readonly JsonFragment[]): string[] {
+  const chainIface = new Interface(chain);
+  const ourIface = new Interface(ours);
+  const problems: string[] = [];
+  chainIface.forEachFunction((want: FunctionFragment) => {
+    const sig = want.format('sighash');
+    const got = ourIface.getFunction(sig);
+    if (!got) {
+      problems.push(`${sig}: missing`);
+      return;
+    }
+    if (got.selector !== want.selector) problems.push(`${sig}: selector ${got.selector} != ${want.selector}`);
+    if (got.stateMutability !== 'view' || want.stateMutability !== 'view') {
+      problems.push(`${sig}: stateMutability ${got.stateMutability} (chain: ${want.stateMutability})`);
+    }
+    if (got.format('full') !== want.format('full')) {
+      problems.push(`${sig}: full signature\n  ours:  ${got.format('full')}\n  chain: ${want.format('full')}`);
+    }
+    const outTypes = (f: FunctionFragment) => f.outputs.map((o: ParamType) => o.format('sighash')).join(',');
+    if (outTypes(got) !== outTypes(want)) problems.push(`${sig}: outputs (${outTypes(got)}) != (${outTypes(want)})`);
+    const rawWant = chain.find((f) => f.type === 'function' && f.name === want.name);
+    const rawGot = ours.find(
+      (f) => f.type === 'function' && f.name === got.name && new Interface([f]).getFunction(sig) !== null,
+    );
+    const a = JSON.stringify({ in: internalTypes(rawGot?.inputs), out: internalTypes(rawGot?.outputs) });
+    const b = JSON.stringify({ in: internalTypes(rawWant?.inputs), out: internalTypes(rawWant?.outputs) });
+    if (a !== b) problems.push(`${sig}: parameter names / internal types differ`);
+  });
+  return problems;
+}
+
+// ------------------------------------------------------------------------------ helpers
+
+type Bucket = {
+  index: bigint;
+  candidateAddress: string;
+  stakedAmount: bigint;
+  stakedDuration: bigint;
+  createTime: bigint;
+  stakeStartTime: bigint;
+  unstakeStartTime: bigint;
+  autoStake: boolean;
+  owner: string;
+  contractAddress: string;
+  stakedDurationBlockNumber: bigint;
+  createBlockHeight: bigint;
+  stakeStartBlockHeight: bigint;
+  unstakeStartBlockHeight: bigint;
+  endorsementExpireBlockHeight: bigint;
+};
+
+const asBuckets = (r: Result): Bucket[] => Array.from(r as unknown as Result[]).map((b) => b.toObject() as Bucket);
+const key = (b: Pick<Bucket, 'contractAddress' | 'index'>) =>
+  `${b.contractAddress && b.contractAddress !== ZeroAddress ? 'nft' : 'native'}:${b.index}`;
+
+/** A fresh, unfunded-looking address per name (no private key needed: voters never sign here). */
+const addr = (n: number) => getAddress(`0x${(0xa11ce000 + n).toString(16).padStart(40, '0')}`);
+
+describe('NativeStakingStandIn ABI conformance', () => {
+  let ours: JsonFragment[];
+
+  beforeAll(async () => {
+    ours = (await loadStandIn()).abi;
+  });
+
+  it('reads the chain ABI from the shared directory', () => {
+    expect(getAddress(chainAbiFile.address)).toBe(NATIVE_STAKING_ADDRESS);
+    expect(CHAIN_ABI.filter((f) => f.type === 'function').length).toBe(29);
+  });
+
+  it('offers every function of iotex-staking.json with identical signature, names, outputs and view', () => {
+    expect(abiMismatches(CHAIN_ABI, ours)).toEqual([]);
+  });
+
+  it('adds nothing to the chain interface but the admin functions', () => {
+    const chainNames = new Set(CHAIN_ABI.map((f) => f.name));
+    const extras = ours.filter((f) => f.type === 'function' && !chainNames.has(f.name)).map((f) => f.name);
+    expect(extras.sort()).toEqual(ADMIN_FUNCTIONS);
+    for (const f of ours.filter((x) => x.type === 'function' && chainNames.has(x.name))) {
+      expect(f.stateMutability).toBe('view');
+    }
+  });
+
+  it('the comparison catches a difference', () => {
+    type Mutable = { -readonly [K in keyof JsonFragment]: JsonFragment[K] };
+    const mutate = (fn: string, change: (f: Mutable) => void) => {
+      const copy = JSON.parse(JSON.stringify(ours)) as Mutable[];
+      const target = copy.find((f) => f.name === fn);
+      if (!target) throw new Error(`no ${fn}`);
+      change(target);
+      return abiMismatches(CHAIN_ABI, copy);
+    };
+    const lastComponent = (f: JsonFragment) => {
+      const comps = f.outputs?.[0]?.components;
+      const last = comps?.[comps.length - 1];
+      if (!last) throw new Error('no components');
+      return last as { type: string; name: string; internalType?: string };
+    };
+    // an output component type (uint64 -> uint256)
+    expect(
+      mutate('compositeBucketsByVoterV3', (f) => {
+        const c = lastComponent(f);
+        c.type = 'uint256';
+        c.internalType = 'uint256';
+      }).join('\n'),
+    ).toMatch(/compositeBucketsByVoterV3.*outputs/);
+    // a component name
+    expect(
+      mutate('candidatesV3', (f) => {
+        lastComponent(f).name = 'identifier';
+      }).join('\n'),
+    ).toMatch(/candidatesV3/);
+    // a parameter type: the function is then missing
+    expect(
+      mutate('bucketsByVoter', (f) => {
+        (f.inputs as { type: string }[])[1]!.type = 'uint64';
+      }),
+    ).toContain('bucketsByVoter(address,uint32,uint32): missing');
+    // state mutability
+    expect(
+      mutate('totalStakingAmount', (f) => {
+        f.stateMutability = 'nonpayable';
+      }).join('\n'),
+    ).toMatch(/totalStakingAmount\(\): stateMutability nonpayable/);
+    // an extra output
+    expect(
+      mutate('bucketsCount', (f) => {
+        (f.outputs as unknown[]).push({ internalType: 'uint64', name: 'more', type: 'uint64' });
+      }).join('\n'),
+    ).toMatch(/bucketsCount\(\): outputs/);
+  });
+
+  it('has the 4-byte selectors documented in IOTEX.md', () => {
+    const chainIface = new Interface(CHAIN_ABI);
+    const ourIface = new Interface(ours);
+    for (const [name, selector] of Object.entries(DOCUMENTED_SELECTORS)) {
+      expect([name, chainIface.getFunction(name)?.selector]).toEqual([name, selector]);
+      expect([name, ourIface.getFunction(name)?.selector]).toEqual([name, selector]);
+    }
+  });
+});
+
+describe('NativeStakingStandIn on the local chain', () => {
+  let chain: LocalChain;
+  let provider: JsonRpcProvider;
+  let admin: NativeStakingAdmin;
+  /** Built from the chain's ABI, not the stand-in's: what production code does. */
+  let staking: Contract;
+  let snapshot: string;
+
+  const call = <T = Result>(fn: string, ...args: unknown[]) =>
+    staking.getFunction(fn).staticCall(...args) as Promise<T>;
+  const blockTime = async (blockNumber: number) => BigInt((await provider.getBlock(blockNumber))!.timestamp);
+
+  beforeAll(async () => {
+    chain = await startLocalChain();
+    provider = new JsonRpcProvider(chain.url, chain.chainId, {
+      staticNetwork: true,
+      cacheTimeout: -1,
+      pollingInterval: 50,
+    });
+    expect((await installNativeStakingStandIn(provider)).installed).toBe(true);
+    expect((await installNativeStakingStandIn(provider)).installed).toBe(false); // idempotent
+    admin = await NativeStakingAdmin.connect(provider);
+    staking = new Contract(NATIVE_STAKING_ADDRESS, CHAIN_ABI, provider);
+  });
+
+  afterAll(async () => {
+    provider?.destroy();
+    await chain?.stop();
+  });
+
+  // Every test starts from the freshly installed, empty stand-in.
+  beforeEach(async () => {
+    snapshot = (await provider.send('evm_snapshot', [])) as string;
+  });
+  afterEach(async () => {
+    expect(await provider.send('evm_revert', [snapshot])).toBe(true);
+  });
+
+  it('runs the chain the service expects', async () => {
+    expect(chain.chainId).toBe(31337);
+    expect(new URL(chain.url).hostname).toBe('127.0.0.1');
+    const code = (await provider.send('eth_getCode', [NATIVE_STAKING_ADDRESS, 'latest'])) as string;
+    expect(code).toBe((await loadStandIn()).deployedBytecode);
+  });
+
+  it('answers calls made with the chain ABI, and they decode to what was written', async () => {
+    const ownerA = addr(1);
+    const idB = addr(3);
+    const ownerB = addr(2);
+    const voter = addr(10);
+    const nftContract = addr(99);
+
+    await admin.registerCandidate({
+      owner: ownerA,
+      operator: addr(4),
+      reward: addr(5),
+      name: 'candidatea',
+      totalWeightedVotes: 123n,
+      selfStakingTokens: 7n,
+    });
+    await admin.registerCandidate({ owner: ownerB, operator: addr(6), reward: addr(7), name: 'candidateb', id: idB });
+    await admin.setCandidateBlsPubKey(ownerB, '0xabcdef');
+    await admin.setCandidateDeactivation(ownerB, true, 1234n);
+    const b0 = await admin.createBucket({
+      owner: voter,
+      candidate: ownerA,
+      amount: parseEther('1000'),
+      durationDays: 91,
+      autoStake: true,
+    });
+    const b1 = await admin.createBucket({
+      owner: voter,
+      candidate: idB,
+      amount: parseEther('2500.5'),
+      durationDays: 7,
+      autoStake: false,
+      createTime: 1_700_000_000,
+      stakeStartTime: 1_700_000_100,
+    });
+    await admin.unstakeBucket(b1.index);
+    await admin.setBucketEndorsement(b0.index, 777n);
+    const nft = await admin.createNftBucket({
+      contractAddress: nftContract,
+      tokenId: 42n,
+      owner: voter,
+      candidate: idB,
+      amount: parseEther('100'),
+      durationBlocks: 17_280n,
+      autoStake: true,
+    });
+    await admin.addContractBucketType(nftContract, parseEther('100'), 17_280n);
+    expect([b0.index, b1.index]).toEqual([0n, 1n]);
+
+    // counts and totals
+    expect((await call('bucketsCount')).toObject()).toEqual({ total: 2n, active: 2n });
+    expect((await call('compositeBucketsCount')).toObject()).toEqual({ total: 3n, active: 3n });
+    expect(await call('totalStakingAmount')).toBe(parseEther('3500.5'));
+    expect(await call('compositeTotalStakingAmount')).toBe(parseEther('3600.5'));
+
+    // B1: native only
+    const v1 = asBuckets(await call('bucketsByVoter', voter, 0, 100));
+    const t0 = await blockTime(b0.blockNumber);
+    expect(v1).toEqual([
+      {
+        index: 0n,
+        candidateAddress: ownerA,
+        stakedAmount: parseEther('1000'),
+        stakedDuration: 91n,
+        createTime: t0,
+        stakeStartTime: t0,
+        unstakeStartTime: 0n,
+        autoStake: true,
+        owner: voter,
+      },
+      expect.objectContaining({
+        index: 1n,
+        candidateAddress: idB,
+        stakedAmount: parseEther('2500.5'),
+        stakedDuration: 7n,
+        createTime: 1_700_000_000n,
+        stakeStartTime: 1_700_000_100n,
+        autoStake: false,
+      }),
+    ]);
+    expect(v1[1]!.unstakeStartTime).toBeGreaterThan(0n);
+
+    // B3: native then NFT, block fields only on the NFT entry
+    const v3 = asBuckets(await call('compositeBucketsByVoterV3', voter, 0, 100));
+    expect(v3.map(key)).toEqual(['native:0', 'native:1', 'nft:42']);
+    expect(v3[0]).toMatchObject({
+      contractAddress: ZeroAddress,
+      createBlockHeight: 0n,
+      endorsementExpireBlockHeight: 777n,
+    });
+    expect(v3[2]).toEqual({
+      index: 42n,
+      candidateAddress: idB,
+      stakedAmount: parseEther('100'),
+      stakedDuration: 0n,
+      createTime: 0n,
+      stakeStartTime: 0n,
+      unstakeStartTime: 0n,
+      autoStake: true,
+      owner: voter,
+      contractAddress: nftContract,
+      stakedDurationBlockNumber: 17_280n,
+      createBlockHeight: BigInt(nft.blockNumber),
+      stakeStartBlockHeight: BigInt(nft.blockNumber),
+      unstakeStartBlockHeight: 0n,
+      endorsementExpireBlockHeight: 0n,
+    });
+    // B2 = B3 without the endorsement field
+    const v2 = asBuckets(await call('compositeBucketsByVoter', voter, 0, 100));
+    expect(v2).toEqual(v3.map(({ endorsementExpireBlockHeight: _, ...rest }) => rest));
+
+    // by candidate (name -> id), by indexes (unknown skipped; NFT token ids match too)
+    expect(asBuckets(await call('bucketsByCandidate', 'candidateb', 0, 100)).map(key)).toEqual(['native:1']);
+    expect(asBuckets(await call('compositeBucketsByCandidateV3', 'candidateb', 0, 100)).map(key)).toEqual([
+      'native:1',
+      'nft:42',
+    ]);
+    expect(asBuckets(await call('compositeBucketsByCandidate', 'nosuchname', 0, 100))).toEqual([]);
+    expect(asBuckets(await call('bucketsByIndexes', [1n, 99n, 0n])).map(key)).toEqual(['native:1', 'native:0']);
+    expect(asBuckets(await call('compositeBucketsByIndexesV3', [42n, 0n])).map(key)).toEqual(['native:0', 'nft:42']);
+    expect(asBuckets(await call('compositeBucketsByIndexes', [5n]))).toEqual([]);
+    expect(asBuckets(await call('compositeBucketsV3', 0, 100)).map(key)).toEqual(['native:0', 'native:1', 'nft:42']);
+    expect(asBuckets(await call('buckets', 0, 100)).map(key)).toEqual(['native:0', 'native:1']);
+
+    // candidates
+    const cands = Array.from((await call('candidatesV4', 0, 100)) as unknown as Result[]).map((c) => c.toObject());
+    expect(cands).toEqual([
+      {
+        ownerAddress: ownerA,
+        operatorAddress: addr(4),
+        rewardAddress: addr(5),
+        name: 'candidatea',
+        totalWeightedVotes: 123n,
+        selfStakeBucketIdx: NO_SELF_STAKE_BUCKET,
+        selfStakingTokens: 7n,
+        id: ownerA,
+        blsPubKey: '0x',
+      },
+      expect.objectContaining({ ownerAddress: ownerB, name: 'candidateb', id: idB, blsPubKey: '0xabcdef' }),
+    ]);
+    expect((await call('candidateByIDV3', idB)).toObject()).toMatchObject({ ownerAddress: ownerB, name: 'candidateb' });
+    expect((await call('candidateByAddress', ownerB)).toObject()).toMatchObject({ name: 'candidateb' });
+    expect((await call('candidateByNameV3', 'candidatea')).toObject()).toMatchObject({
+      id: ownerA,
+      totalWeightedVotes: 123n,
+    });
+    expect((await call('candidateByName', 'nosuchname')).toObject()).toMatchObject({
+      name: '',
+      ownerAddress: ZeroAddress,
+    });
+    expect((await call('candidateDeactivation', ownerB)).toObject()).toEqual({
+      requested: true,
+      scheduledAtBlock: 1234n,
+    });
+    expect((await call('candidateDeactivation', ownerA)).toObject()).toEqual({
+      requested: false,
+      scheduledAtBlock: 0n,
+    });
+    expect(
+      Array.from((await call('contractStakeBucketTypes', nftContract)) as unknown as Result[]).map((t) => t.toObject()),
+    ).toEqual([{ stakedAmount: parseEther('100'), stakedDuration: 17_280n }]);
+
+    // and every function of the chain ABI answers and decodes
+    const sample: Record<string, unknown> = { address: voter, string: 'candidatea', uint32: 0, 'uint64[]': [0n, 42n] };
+    for (const f of new Interface(CHAIN_ABI).fragments.filter((x): x is FunctionFragment => x.type === 'function')) {
+      const args = f.inputs.map((p, i) =>
+        p.type === 'uint32' ? (i === f.inputs.length - 1 ? 100 : 0) : sample[p.type],
+      );
+      await expect(staking.getFunction(f.format('sighash')).staticCall(...args)).resolves.toBeDefined();
+    }
+  });
+
+  it('serves historic eth_call: the stake at block N, not today’s', async () => {
+    const voter = addr(20);
+    const owner = addr(21);
+    await admin.registerCandidate({ owner, operator: owner, reward: owner, name: 'historic', totalWeightedVotes: 1n });
+    const staked = await admin.createBucket({
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('1000'),
+      durationDays: 30,
+      autoStake: false,
+    });
+    const n = staked.blockNumber;
+    const changed = await admin.setBucketAmount(staked.index, parseEther('5000'));
+    await admin.createNftBucket({
+      contractAddress: addr(98),
+      tokenId: 1n,
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('10'),
+      durationBlocks: 100n,
+      autoStake: false,
+    });
+    await admin.setCandidateVotes(owner, 999n);
+    expect(changed.blockNumber).toBeGreaterThan(n);
+
+    const read = (blockTag: number | string) =>
+      staking.getFunction('compositeBucketsByVoterV3').staticCall(voter, 0, 100, { blockTag }).then(asBuckets);
+
+    const atN = await read(n);
+    expect(atN.map((b) => [key(b), b.stakedAmount])).toEqual([['native:0', parseEther('1000')]]);
+    expect(await read(n - 1)).toEqual([]);
+    const latest = await read('latest');
+    expect(latest.map((b) => [key(b), b.stakedAmount])).toEqual([
+      ['native:0', parseEther('5000')],
+      ['nft:1', parseEther('10')],
+    ]);
+    const votes = (blockTag: number | string) =>
+      staking
+        .getFunction('candidateByNameV3')
+        .staticCall('historic', { blockTag })
+        .then((c: Result) => c.getValue('totalWeightedVotes'));
+    expect(await votes(n)).toBe(1n);
+    expect(await votes('latest')).toBe(999n);
+    expect(await staking.getFunction('totalStakingAmount').staticCall({ blockTag: n })).toBe(parseEther('1000'));
+  });
+
+  it('pages like iotex-core: [offset, offset+limit) of native lists; composite = page(page(native) ++ nft)', async () => {
+    const owner = addr(30);
+    const p = addr(31);
+    const q = addr(32);
+    await admin.registerCandidate({ owner, operator: owner, reward: owner, name: 'pager' });
+    await admin.registerCandidate({ owner: addr(33), operator: owner, reward: owner, name: 'pager2' });
+    await admin.registerCandidate({ owner: addr(34), operator: owner, reward: owner, name: 'pager3' });
+    const pIdx: bigint[] = [];
+    for (let i = 0; i < 7; i++) {
+      pIdx.push(
+        (
+          await admin.createBucket({
+            owner: p,
+            candidate: owner,
+            amount: parseEther(String(i + 1)),
+            durationDays: i,
+            autoStake: false,
+          })
+        ).index,
+      );
+      if (i % 3 === 0)
+        await admin.createBucket({ owner: q, candidate: owner, amount: 1n, durationDays: 0, autoStake: false });
+    }
+    for (const tokenId of [5n, 6n]) {
+      await admin.createNftBucket({
+        contractAddress: addr(97),
+        tokenId,
+        owner: p,
+        candidate: owner,
+        amount: 1n,
+        durationBlocks: 1n,
+        autoStake: false,
+      });
+    }
+    const pNative = pIdx.map((i) => `native:${i}`);
+    const pNft = ['nft:5', 'nft:6'];
+    const allNative = Array.from({ length: 10 }, (_, i) => `native:${i}`);
+    const slice = <T>(xs: T[], o: number, l: number) => xs.slice(o, o + l);
+
+    for (const o of [0, 1, 3, 6, 7, 9, 10, 12]) {
+      for (const l of [0, 1, 3, 5, 100]) {
+        const at = `offset ${o} limit ${l}`;
+        expect([at, asBuckets(await call('bucketsByVoter', p, o, l)).map(key)]).toEqual([at, slice(pNative, o, l)]);
+        expect([at, asBuckets(await call('buckets', o, l)).map(key)]).toEqual([at, slice(allNative, o, l)]);
+        // iotex-core compositeStakingStateReader: page the native list, append the NFT buckets, page again
+        const composite = slice([...slice(pNative, o, l), ...pNft], o, l);
+        expect([at, asBuckets(await call('compositeBucketsByVoterV3', p, o, l)).map(key)]).toEqual([at, composite]);
+      }
+    }
+    // What that means for callers: offset 0 with a large limit returns everything, native first ...
+    expect(asBuckets(await call('compositeBucketsByVoterV3', p, 0, 1000)).map(key)).toEqual([...pNative, ...pNft]);
+    // ... while a second page is not the rest of the list (as on IoTeX).
+    expect(asBuckets(await call('compositeBucketsByVoterV3', p, 3, 3)).map(key)).toEqual(pNft);
+
+    const names = async (o: number, l: number) =>
+      Array.from((await call('candidatesV3', o, l)) as unknown as Result[]).map((c) => c.getValue('name') as string);
+    expect(await names(0, 2)).toEqual(['pager', 'pager2']);
+    expect(await names(2, 2)).toEqual(['pager3']);
+    expect(await names(3, 2)).toEqual([]);
+    expect(await names(0, 0)).toEqual([]);
+    // limit beyond uint32 offset arithmetic does not overflow
+    expect(await names(1, 2 ** 32 - 1)).toEqual(['pager2', 'pager3']);
+  });
+
+  it('seeds the documented demo stake once, with candidate totals = sum of voteWeight', async () => {
+    expect(DEMO_ACCOUNTS[0]!.address).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
+    expect(DEMO_ACCOUNTS[9]!.address).toBe('0xa0Ee7A142d267C1f36714E4a8F75612F20a79720');
+
+    const first = await seedDemoStake(provider);
+    expect(first.seeded).toBe(true);
+    const count = (await call('compositeBucketsCount')).toObject();
+    const again = await seedDemoStake(provider);
+    expect(again.seeded).toBe(false);
+    expect(again.indexes).toEqual(first.indexes);
+    expect(again.blockNumber).toBe(first.blockNumber);
+    expect((await call('compositeBucketsCount')).toObject()).toEqual(count);
+    expect(count.total).toBe(BigInt(DEMO_BUCKETS.length));
+
+    // every demo account's buckets, as documented, native first
+    const candidateId = new Map(DEMO_CANDIDATES.map((c) => [c.name, c.id]));
+    for (const a of DEMO_ACCOUNTS) {
+      const onChain = asBuckets(await call('compositeBucketsByVoterV3', a.address, 0, 1000));
+      const documented = demoBucketsOf(a.address);
+      expect([a.index, onChain.length]).toEqual([a.index, documented.length]);
+      documented.forEach((d, i) => {
+        const b = onChain[i]!;
+        expect(b.owner).toBe(a.address);
+        expect(b.candidateAddress).toBe(candidateId.get(d.candidate));
+        expect(b.stakedAmount).toBe(parseEther(String(d.amountIotx)));
+        expect(b.autoStake).toBe(d.autoStake);
+        if (d.kind === 'native') {
+          expect(b.contractAddress).toBe(ZeroAddress);
+          expect(b.stakedDuration).toBe(BigInt(d.durationDays));
+          expect(b.unstakeStartTime > 0n).toBe(d.unstaked);
+        } else {
+          expect(b.contractAddress).toBe(d.contractAddress);
+          expect(b.index).toBe(d.tokenId);
+          expect(b.stakedDuration).toBe(0n);
+          expect(b.createTime).toBe(0n);
+          expect(b.stakedDurationBlockNumber).toBe(d.durationBlocks);
+          expect(b.createBlockHeight).toBeGreaterThan(0n);
+        }
+      });
+    }
+
+    // the demo covers what the brief promises
+    const natives = DEMO_BUCKETS.filter((b) => b.kind === 'native');
+    expect(new Set(natives.map((b) => b.durationDays))).toEqual(new Set([0, 7, 30, 91, 365]));
+    expect(natives.some((b) => b.autoStake) && natives.some((b) => !b.autoStake)).toBe(true);
+    expect(natives.filter((b) => b.selfStake).every((b) => b.autoStake && b.durationDays >= 91)).toBe(true);
+    expect(natives.filter((b) => b.selfStake)).toHaveLength(1);
+    expect(DEMO_BUCKETS.filter((b) => b.unstaked)).toHaveLength(1);
+    expect(DEMO_BUCKETS.filter((b) => b.kind === 'nft' && b.durationBlocks > 0n)).toHaveLength(1);
+    expect(Math.max(...DEMO_ACCOUNTS.map((a) => demoBucketsOf(a.address).length))).toBeGreaterThanOrEqual(3);
+    const amounts = DEMO_BUCKETS.map((b) => b.amountIotx);
+    expect([amounts.reduce((m, x) => (x < m ? x : m)), amounts.reduce((m, x) => (x > m ? x : m))]).toEqual([
+      1_000n,
+      2_000_000n,
+    ]);
+    expect((await call('contractStakeBucketTypes', DEMO_NFT_CONTRACT)).length).toBe(1);
+
+    // candidate totals: recompute from the chain's own buckets with the chain's weight formula
+    const snapshotBlock = first.blockNumber;
+    const expected = demoCandidateVotes();
+    const candidates = Array.from((await call('candidatesV3', 0, 100)) as unknown as Result[]).map((c) => c.toObject());
+    expect(candidates.map((c) => c.name)).toEqual(DEMO_CANDIDATES.map((c) => c.name));
+    let selfStakeBonusSeen = false;
+    for (const c of candidates) {
+      const buckets = asBuckets(await call('compositeBucketsByCandidateV3', c.name, 0, 1000));
+      let sum = 0n;
+      for (const b of buckets) {
+        if (b.unstakeStartTime !== 0n || b.unstakeStartBlockHeight !== 0n) continue; // unstaked: no votes
+        const isNft = b.createBlockHeight !== 0n;
+        const seconds = isNft
+          ? Number(b.stakedDurationBlockNumber) * blockIntervalSeconds(snapshotBlock)
+          : Number(b.stakedDuration) * 86_400;
+        const selfStake = !isNft && b.index === c.selfStakeBucketIdx;
+        if (selfStake) {
+          selfStakeBonusSeen = true;
+          expect(voteWeight(b.stakedAmount, seconds, b.autoStake, true)).toBeGreaterThan(
+            voteWeight(b.stakedAmount, seconds, b.autoStake, false),
+          );
+        }
+        sum += voteWeight(b.stakedAmount, seconds, b.autoStake, selfStake);
+      }
+      expect([c.name, c.totalWeightedVotes]).toEqual([c.name, sum]);
+      expect([c.name, c.totalWeightedVotes]).toEqual([c.name, expected[c.name]]);
+    }
+    expect(selfStakeBonusSeen).toBe(true);
+
+    const summary = demoStakeSummary();
+    for (const a of DEMO_ACCOUNTS) expect(summary).toContain(a.address);
+    expect(summary).toContain('no stake');
+  });
+});
