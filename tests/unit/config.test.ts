@@ -62,3 +62,17 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('.env.example', () => {
+  it('documents exactly the variables the service reads, with their defaults', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { configSchema } = await import('../../server/config.js');
+    const lines = readFileSync('.env.example', 'utf8').split('\n');
+    const documented = Object.fromEntries(
+      lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=', 2) as [string, string]),
+    );
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(configSchema.shape).sort());
+    // Loading the example as it stands gives the defaults.
+    expect(loadConfig(documented)).toEqual(loadConfig({}));
+  });
+});
