@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { startService, type RunningService } from '../server/service.js';
 import { seedDemoStake, demoStakeSummary } from './lib/demo-stake.js';
 import { LOCAL_CHAIN_ID, startLocalChain, type LocalChain } from './lib/local-chain.js';
+import { MULTICALL3_ADDRESS, installMulticall3 } from './lib/multicall-standin.js';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -54,7 +55,7 @@ IoTeX Governance is running
 Press Ctrl-C to stop.`);
 }
 
-/** On a development chain (id 31337): the staking stand-in and the demo stake, once. */
+/** On a development chain (id 31337): Multicall3, the staking stand-in and the demo stake, once. */
 async function prepareDevelopmentChain(rpcUrl: string) {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
   try {
@@ -63,6 +64,7 @@ async function prepareDevelopmentChain(rpcUrl: string) {
       log(`chain id ${chainId} is not the development chain: nothing deployed or seeded`);
       return;
     }
+    if ((await installMulticall3(provider)).installed) log(`Multicall3 installed at ${MULTICALL3_ADDRESS}`);
     const { seeded, blockNumber } = await seedDemoStake(provider);
     log(seeded ? `demo stake seeded (visible from block ${blockNumber}):` : 'demo stake already on the chain:');
     console.log(demoStakeSummary());

@@ -1,10 +1,18 @@
 import express from 'express';
 import type { Chain } from './chain/provider.js';
 import type { Database } from './db/index.js';
+import type { Ingest } from './ingest/ingest.js';
 import type { IpfsStore } from './ipfs/index.js';
+import { createPowerService, type PowerService } from './power/index.js';
 import { errorHandler, notFound } from './api/errors.js';
 import { healthRouter } from './api/health.js';
 import { homePage } from './api/home.js';
+import { ipfsRouter } from './api/ipfs.js';
+import { logRouter } from './api/log.js';
+import { messagesRouter } from './api/messages.js';
+import { powerRouter } from './api/power.js';
+import { proposalsRouter } from './api/proposals.js';
+import type { RateLimiter } from './api/rate-limit.js';
 import { spacesRouter } from './api/spaces.js';
 import type { Space } from './spaces/schema.js';
 
@@ -13,14 +21,21 @@ export interface AppDeps {
   chain: Chain;
   ipfs: IpfsStore;
   spaces: Map<string, Space>;
+  ingest: Ingest;
+  ipLimiter: RateLimiter;
+  /** Unix milliseconds. */
+  clock: () => number;
+  /** Voting power; default: one reading `chain` with default settings. */
+  power?: PowerService;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
   app.get('/', homePage(deps.chain, deps.spaces, deps.ipfs.backend, deps.db.kind));
-  app.use('/api', healthRouter(deps), spacesRouter(deps.spaces));
+  app.use('/api', healthRouter(deps), spacesRouter(deps.spaces), logRouter(deps), messagesRouter(deps), proposalsRouter(deps));
+  app.use('/api', powerRouter({ spaces: deps.spaces, power: deps.power ?? createPowerService(deps) }));
+  app.use(ipfsRouter(deps));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { getAddress, isAddress } from 'ethers';
 import { z } from 'zod';
 
 // Every variable the service reads. Defaults run the whole stack on one machine with nothing
@@ -24,9 +25,25 @@ export const configSchema = z.object({
   DATABASE_URL: databaseUrl.optional(),
   RPC_URL: httpUrl.optional(),
   LOCAL_CHAIN_PORT: port.default(8545),
+  MULTICALL_ADDRESS: z
+    .string()
+    .refine((value) => isAddress(value), { message: 'must be a 0x address' })
+    .transform((value) => getAddress(value))
+    .optional(),
+  SNAPSHOT_MAX_AGE_BLOCKS: z.coerce
+    .number({ message: 'must be a number of blocks' })
+    .int({ message: 'must be a whole number' })
+    .positive({ message: 'must be at least 1' })
+    .default(241_920),
   IPFS_API_URL: httpUrl.optional(),
   IPFS_EMBEDDED_NETWORK: flag.default(true),
   SPACES_DIR: z.string().min(1).default('spaces/local'),
+  SERVICE_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
+    .optional(),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
 
 export type Env = z.input<typeof configSchema>;
@@ -40,11 +57,20 @@ export interface Config {
   /** An existing chain's JSON-RPC endpoint; unset means `npm start` runs a local chain. */
   rpcUrl: string | undefined;
   localChainPort: number;
+  /** Multicall3 used for contract reads (ERC-20 and IOTX balances); unset: the chain's known one. */
+  multicallAddress: string | undefined;
+  /** How many blocks below the head a proposal's snapshot block may be. */
+  snapshotMaxAgeBlocks: number;
   /** A Kubo node's RPC endpoint; unset means the embedded Helia node. */
   ipfsApiUrl: string | undefined;
   /** Whether the embedded node joins the IPFS network (libp2p) or only stores locally. */
   ipfsEmbeddedNetwork: boolean;
   spacesDir: string;
+  /** Signs receipts (and, later, attestations); unset: a key generated once in DATA_DIR/service-key. */
+  servicePrivateKey: string | undefined;
+  /** Signed messages accepted per minute from one IP address, and from one signer. */
+  rateLimitIpPerMinute: number;
+  rateLimitAddressPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -79,8 +105,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL ?? `file:${path.join(dataDir, 'governance.db')}`,
     rpcUrl: values.RPC_URL,
     localChainPort: values.LOCAL_CHAIN_PORT,
+    multicallAddress: values.MULTICALL_ADDRESS,
+    snapshotMaxAgeBlocks: values.SNAPSHOT_MAX_AGE_BLOCKS,
     ipfsApiUrl: values.IPFS_API_URL,
     ipfsEmbeddedNetwork: values.IPFS_EMBEDDED_NETWORK,
     spacesDir: path.resolve(values.SPACES_DIR),
+    servicePrivateKey: values.SERVICE_PRIVATE_KEY,
+    rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
+    rateLimitAddressPerMinute: values.RATE_LIMIT_ADDRESS_PER_MINUTE,
   };
 }

@@ -5,7 +5,13 @@ import { connectChain, type Chain } from './chain/provider.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { openIpfs, type IpfsStore } from './ipfs/index.js';
+import { RateLimiter } from './api/rate-limit.js';
+import { Ingest } from './ingest/ingest.js';
+import { loadServiceKey, ReceiptSigner } from './ingest/receipts.js';
+import { pinPass } from './ipfs/pin-worker.js';
+import { createPowerService } from './power/index.js';
 import { loadSpaces } from './spaces/load.js';
+import { Lease, runPeriodically } from './workers/lease.js';
 import type { Space } from './spaces/schema.js';
 
 export interface RunningService {
@@ -23,7 +29,19 @@ type Log = (line: string) => void;
  * Connects to the chain, loads the spaces, migrates and opens the database, opens IPFS and serves the
  * API. Whatever was opened is closed again if a later step fails.
  */
-export async function startService(config: Config & { rpcUrl: string }, log: Log = () => {}): Promise<RunningService> {
+export interface ServiceOptions {
+  /** Unix milliseconds; tests move it to cross phase boundaries without waiting. */
+  clock?: () => number;
+  /** How often background workers run (ms). */
+  workerIntervalMs?: number;
+}
+
+export async function startService(
+  config: Config & { rpcUrl: string },
+  log: Log = () => {},
+  options: ServiceOptions = {},
+): Promise<RunningService> {
+  const clock = options.clock ?? Date.now;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse())
@@ -47,7 +65,34 @@ export async function startService(config: Config & { rpcUrl: string }, log: Log
       `ipfs: ${ipfs.backend} node${ipfs.backend === 'embedded' ? (config.ipfsEmbeddedNetwork ? ' (joins the IPFS network)' : ' (local store only)') : ` at ${config.ipfsApiUrl}`}`,
     );
 
-    const app = createApp({ db, chain, ipfs, spaces });
+    const power = createPowerService({ chain, db, config });
+    const historic = await power.historicState().catch((error: Error) => ({ ok: false, reason: error.message }));
+    log(historic.ok ? 'power: the RPC node serves state at past blocks' : `power: WARNING: ${historic.reason}`);
+    const receipts = new ReceiptSigner(loadServiceKey(config.servicePrivateKey, config.dataDir), chain.chainId);
+    log(`receipts: signed by ${receipts.address}`);
+    const addressLimiter = new RateLimiter(config.rateLimitAddressPerMinute, clock);
+    const ingest = new Ingest({
+      db,
+      chain,
+      spaces,
+      power,
+      receipts,
+      clock,
+      onVerifiedSigner: (address) => addressLimiter.take(`address:${address}`, 'address'),
+    });
+
+    const pinWorker = runPeriodically(
+      new Lease(db, 'pin-worker', 30_000, clock),
+      options.workerIntervalMs ?? 1_000,
+      async () => {
+        const result = await pinPass(db, ipfs, clock);
+        if (result.failed > 0) log(`pin worker: ${result.failed} document(s) failed to pin, will retry`);
+      },
+      (error) => log(`pin worker: ${(error as Error).message}`),
+    );
+    closers.push(() => pinWorker.stop());
+
+    const app = createApp({ db, chain, ipfs, spaces, ingest, power, clock, ipLimiter: new RateLimiter(config.rateLimitIpPerMinute, clock) });
     const server = await listen(app, config.port, config.host);
     closers.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { MessageError } from '../messages/errors.js';
 
 /** An error the client caused or should know about: a status, a stable code and, if any, the field. */
 export class ApiError extends Error {
@@ -7,6 +8,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -18,7 +20,8 @@ export const notFound: RequestHandler = (req, _res, next) => {
 };
 
 export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-  if (error instanceof ApiError) {
+  if (error instanceof ApiError || error instanceof MessageError) {
+    if (error instanceof ApiError) res.set(error.headers);
     res.status(error.status).json({ error: { code: error.code, message: error.message, field: error.field } });
     return;
   }

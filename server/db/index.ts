@@ -1,7 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.js';
-import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
+import { PrismaClient as SqliteClient, type Prisma } from './generated/sqlite/client.js';
 import { migratePostgres, migrateSqlite } from './migrate.js';
 import { databaseKind, sqliteFile, type DatabaseKind } from './url.js';
 
@@ -13,6 +13,10 @@ export type { DatabaseKind } from './url.js';
  * with identical models, so the PostgreSQL client is used through the SQLite client's type.
  */
 export type Db = SqliteClient;
+/** Inside `db.client.$transaction(async (tx) => …)`. */
+export type DbTx = Prisma.TransactionClient;
+/** Anything that can read: the client or a transaction. */
+export type DbReader = Db | DbTx;
 
 export interface Database {
   kind: DatabaseKind;

@@ -50,7 +50,9 @@ export const spaceSchema = z.strictObject({
   /** Turnout needed, as a share of the chain's weighted total at the snapshot. */
   quorumBps: basisPoints,
   /** A proposal passes when For exceeds this share of For + Against. */
-  passThresholdBps: basisPoints.min(BASIS_POINTS / 2, { message: 'must be at least 5000 (a majority)' }),
+  passThresholdBps: basisPoints
+    .min(BASIS_POINTS / 2, { message: 'must be at least 5000 (a majority)' })
+    .max(BASIS_POINTS - 1, { message: 'must be below 10000: For must exceed this share, and cannot exceed 100%' }),
   /** Choices whose power counts toward the turnout quorum. */
   quorumChoices: z
     .array(z.enum(CHOICES))

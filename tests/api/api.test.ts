@@ -1,37 +1,31 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import express from 'express';
 import request from 'supertest';
-import { createApp } from '../../server/app.js';
-import { connectChain, type Chain } from '../../server/chain/provider.js';
-import { openDatabase, type Database } from '../../server/db/index.js';
-import { openIpfs, type IpfsStore } from '../../server/ipfs/index.js';
-import { loadSpaces } from '../../server/spaces/load.js';
-import type { Space } from '../../server/spaces/schema.js';
+import { errorHandler } from '../../server/api/errors.js';
+import { healthRouter } from '../../server/api/health.js';
+import { connectChain } from '../../server/chain/provider.js';
+import { loadConfig } from '../../server/config.js';
+import { openIpfs } from '../../server/ipfs/index.js';
+import { startService, type RunningService } from '../../server/service.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { tempDir } from '../support/temp.js';
 
 describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
   const dir = tempDir('api');
   let localChain: LocalChain;
-  let chain: Chain;
-  let db: Database;
-  let ipfs: IpfsStore;
-  let spaces: Map<string, Space>;
-  let app: ReturnType<typeof createApp>;
+  let service: RunningService;
+  let app: string;
 
   beforeAll(async () => {
     localChain = await startLocalChain();
-    chain = await connectChain(localChain.url);
-    db = await openDatabase(`file:${dir.path}/governance.db`);
-    ipfs = await openIpfs({ dataDir: dir.path, ipfsEmbeddedNetwork: false, ipfsApiUrl: undefined });
-    spaces = await loadSpaces('spaces/local', chain.chainId);
-    app = createApp({ db, chain, ipfs, spaces });
+    const config = loadConfig({ PORT: '0', DATA_DIR: dir.path, IPFS_EMBEDDED_NETWORK: 'false' });
+    service = await startService({ ...config, rpcUrl: localChain.url });
+    app = service.url;
   });
   afterAll(async () => {
-    chain.provider.destroy();
-    await db.close();
-    await ipfs.close();
+    await service.close();
     await localChain.stop();
     dir.remove();
   });
@@ -46,7 +40,7 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
     expect(res.body.components.ipfs.ok).toBe(true);
     // The self-check really stored something: the CID it reports can be read back.
     const { CID } = await import('multiformats/cid');
-    await expect(ipfs.get(CID.parse(res.body.components.ipfs.cid))).resolves.toMatchObject({ probe: 'health' });
+    await expect(service.ipfs.get(CID.parse(res.body.components.ipfs.cid))).resolves.toMatchObject({ probe: 'health' });
   });
 
   it('GET /api/spaces lists the demo space with amounts as decimal text', async () => {
@@ -77,7 +71,7 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
     const missing = await request(app).get('/api/nothing-here').expect(404);
     expect(missing.body.error.code).toBe('not_found');
     const bad = await request(app)
-      .post('/api/spaces')
+      .post('/api/messages')
       .set('content-type', 'application/json')
       .send('{"a":')
       .expect(400);
@@ -93,7 +87,9 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
     const deadChain = await startLocalChain();
     const unreachable = await connectChain(deadChain.url);
     await deadChain.stop();
-    const broken = createApp({ db, chain: unreachable, ipfs: brokenIpfs, spaces });
+    const broken = express()
+      .use('/api', healthRouter({ db: service.db, chain: unreachable, ipfs: brokenIpfs }))
+      .use(errorHandler);
     const res = await request(broken).get('/api/health').expect(503);
     expect(res.body.status).toBe('failing');
     expect(res.body.failed.sort()).toEqual(['chain', 'ipfs']);

@@ -1,0 +1,324 @@
+import { AddressError, parseAddress } from '../address.js';
+import type { Chain } from '../chain/provider.js';
+import { weiToText, type Database, type DbTx } from '../db/index.js';
+import { encodeDocument } from '../ipfs/codec.js';
+import { proposalStatus } from '../lifecycle/index.js';
+import { actionsHash, messageDigest } from '../messages/digest.js';
+import { MessageError } from '../messages/errors.js';
+import { messageDocument, normalizeMessage } from '../messages/normalize.js';
+import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
+import { verifySigner } from '../messages/signature.js';
+import { PowerError } from '../power/errors.js';
+import { findProposal, proposalFacts, proposalRecords, type StoredProposal } from '../proposals/repository.js';
+import type { Space } from '../spaces/schema.js';
+import { GENESIS_HEAD, nextHead } from './log.js';
+import { KeyedMutex } from './mutex.js';
+import type { Receipt, ReceiptSigner } from './receipts.js';
+import { checkCancel, checkSupport, checkTimestamp, checkVote } from './rules.js';
+
+/** What ingest needs of voting power (server/power). */
+export interface PowerSource {
+  powerAt(space: Space, addresses: string[], block: number): Promise<Map<string, { total: bigint }>>;
+  totalPowerAt(space: Space, block: number): Promise<bigint>;
+  checkSnapshotBlock(block: number): Promise<void>;
+}
+
+export interface IngestDeps {
+  db: Database;
+  chain: Chain;
+  spaces: Map<string, Space>;
+  power: PowerSource;
+  receipts: ReceiptSigner;
+  /** Unix milliseconds; a parameter so tests can move time. */
+  clock: () => number;
+  /** Called with the signer once the signature is verified (per-address rate limit). */
+  onVerifiedSigner?: (address: string) => void;
+}
+
+export interface Accepted {
+  id: string;
+  cid: string;
+  receipt: Receipt;
+  /** True when this exact message had been accepted before (nothing new was stored). */
+  duplicate: boolean;
+}
+
+/** What the checks before the transaction learned, for the rows written inside it. */
+interface Prepared {
+  signed: SignedMessage;
+  space: Space;
+  id: string;
+  sig: string;
+  document: string;
+  cid: string;
+  received: number;
+  power: bigint;
+  proposal?: StoredProposal;
+  totalPower?: bigint;
+}
+
+/**
+ * Accepts signed messages: every check, then one transaction that writes the message, its derived
+ * rows, its pin-outbox row and its log entry, before the answer.
+ */
+export class Ingest {
+  private readonly appends = new KeyedMutex();
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  async submit(body: unknown): Promise<Accepted> {
+    const prepared = await this.prepare(body);
+    // Appends to one space's log are serial: in this process by the mutex, across replicas by the
+    // LogHead row lock taken first in the transaction.
+    return this.appends.run(prepared.space.id, () =>
+      this.deps.db.client.$transaction((tx) => this.append(tx, prepared), { timeout: 30_000, maxWait: 30_000 }),
+    );
+  }
+
+  /** Shape, domain, types, signature, space, timestamp and power: everything that needs no lock. */
+  private async prepare(body: unknown): Promise<Prepared> {
+    const { chain, spaces, db } = this.deps;
+    const received = Math.floor(this.deps.clock() / 1000);
+    const { envelope, ...signed } = parseEnvelope(body, chain.chainId);
+    const { message } = signed;
+
+    let address: string;
+    try {
+      address = parseAddress(envelope.address);
+    } catch (error) {
+      if (error instanceof AddressError)
+        throw new MessageError(400, 'invalid_envelope', `address: ${error.message}`, 'address');
+      throw error;
+    }
+    if (address !== message.from) {
+      throw new MessageError(
+        400,
+        'address_mismatch',
+        `address ${address} is not the message's from (${message.from})`,
+        'address',
+      );
+    }
+
+    const normalized = normalizeMessage(signed);
+    const id = messageDigest(chain.chainId, signed.primaryType, normalized);
+    await verifySigner(id, envelope.sig, message.from, chain.provider);
+    this.deps.onVerifiedSigner?.(message.from);
+    checkTimestamp(message.timestamp, received);
+
+    const space = spaces.get(message.space);
+    if (!space) throw new MessageError(422, 'unknown_space', `no space "${message.space}"`, 'data.message.space');
+
+    const document = messageDocument(address, envelope.sig, chain.chainId, signed.primaryType, normalized);
+    const { cid } = await encodeDocument(document);
+    const base = {
+      signed,
+      space,
+      id,
+      sig: envelope.sig.toLowerCase(),
+      document: JSON.stringify(document),
+      cid: cid.toString(),
+      received,
+    };
+
+    if (await db.client.message.findUnique({ where: { id }, select: { id: true } })) return { ...base, power: 0n };
+
+    if (signed.primaryType === 'Proposal') {
+      const { snapshot } = signed.message;
+      await this.withPowerErrors(() => this.deps.power.checkSnapshotBlock(snapshot), 'data.message.snapshot');
+      const power = await this.powerOf(space, message.from, snapshot);
+      if (power < space.proposalThreshold.wei) {
+        throw new MessageError(
+          422,
+          'insufficient_power',
+          `proposing needs ${space.proposalThreshold.iotx} IOTX of power at block ${snapshot}; ${message.from} has ${power} wei`,
+          'data.message.from',
+        );
+      }
+      const totalPower = await this.withPowerErrors(() => this.deps.power.totalPowerAt(space, snapshot));
+      return { ...base, power, totalPower };
+    }
+
+    const proposal = await findProposal(db.client, signed.message.proposal);
+    if (!proposal)
+      throw new MessageError(
+        422,
+        'unknown_proposal',
+        `no proposal ${signed.message.proposal}`,
+        'data.message.proposal',
+      );
+    if (proposal.spaceId !== space.id) {
+      throw new MessageError(
+        422,
+        'wrong_space',
+        `the proposal belongs to space "${proposal.spaceId}"`,
+        'data.message.space',
+      );
+    }
+    if (signed.primaryType === 'CancelProposal') return { ...base, power: 0n, proposal };
+    const power = await this.powerOf(space, message.from, proposal.snapshot);
+    if (power === 0n) {
+      throw new MessageError(
+        422,
+        'no_power',
+        `${message.from} had no voting power at the snapshot block ${proposal.snapshot}`,
+        'data.message.from',
+      );
+    }
+    return { ...base, power, proposal };
+  }
+
+  private async powerOf(space: Space, address: string, block: number): Promise<bigint> {
+    const powers = await this.withPowerErrors(() => this.deps.power.powerAt(space, [address], block));
+    return powers.get(address)?.total ?? 0n;
+  }
+
+  /** Snapshot rule errors carry a code of their own; anything else means the chain could not answer. */
+  private async withPowerErrors<T>(read: () => Promise<T>, field?: string): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof PowerError && error.code !== 'chain_unavailable') {
+        throw new MessageError(422, error.code, error.message, field);
+      }
+      throw new MessageError(
+        503,
+        'power_unavailable',
+        `voting power could not be read from the chain: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async append(tx: DbTx, prepared: Prepared): Promise<Accepted> {
+    const { signed, space, id, sig, cid, received } = prepared;
+    // First statement: takes the space's log lock (a row lock on PostgreSQL, the write lock on SQLite).
+    const log = await tx.logHead.upsert({
+      where: { spaceId: space.id },
+      create: { spaceId: space.id, sequence: 0, head: GENESIS_HEAD },
+      update: { sequence: { increment: 0 } },
+    });
+
+    const existing = await tx.message.findUnique({ where: { id } });
+    if (existing) {
+      if (existing.sig !== sig)
+        throw new MessageError(409, 'duplicate', `message ${id} was already accepted with another signature`, 'sig');
+      return { id, cid: existing.cid, receipt: JSON.parse(existing.receipt) as Receipt, duplicate: true };
+    }
+
+    const timing = { timestamp: signed.message.timestamp, receivedAt: received };
+    if (prepared.proposal) {
+      const { supports, votes } = await proposalRecords(tx, prepared.proposal.id);
+      const status = proposalStatus(
+        proposalFacts(prepared.proposal),
+        prepared.proposal.rules,
+        supports,
+        votes,
+        received,
+      );
+      if (signed.primaryType === 'Support') {
+        checkSupport(
+          status,
+          timing,
+          supports.some((support) => support.voter === signed.message.from),
+        );
+      } else if (signed.primaryType === 'Vote') {
+        checkVote(status, timing);
+      } else if (signed.primaryType === 'CancelProposal') {
+        checkCancel(status, prepared.proposal, signed.message.from);
+      }
+    }
+
+    const sequence = log.sequence + 1;
+    const head = nextHead(log.head, id);
+    const receipt = this.deps.receipts.sign({ id, cid, received, sequence, head });
+    await tx.message.create({
+      data: {
+        id,
+        spaceId: space.id,
+        type: signed.primaryType,
+        from: signed.message.from,
+        timestamp: BigInt(signed.message.timestamp),
+        receivedAt: BigInt(received),
+        sig,
+        document: prepared.document,
+        cid,
+        sequence,
+        head,
+        receipt: JSON.stringify(receipt),
+      },
+    });
+    await this.writeDerivedRows(tx, prepared, sequence);
+    await tx.pinOutbox.upsert({
+      where: { cid },
+      create: { cid, document: prepared.document, nextAttemptAt: BigInt(this.deps.clock()) },
+      update: {},
+    });
+    await tx.logHead.update({ where: { spaceId: space.id }, data: { sequence, head } });
+    return { id, cid, receipt, duplicate: false };
+  }
+
+  private async writeDerivedRows(tx: DbTx, prepared: Prepared, sequence: number): Promise<void> {
+    const { signed, id, received, power, space } = prepared;
+    const timing = { timestamp: BigInt(signed.message.timestamp), receivedAt: BigInt(received) };
+    switch (signed.primaryType) {
+      case 'Proposal': {
+        const { message } = signed;
+        const rules = {
+          supportThresholdBps: space.supportThresholdBps,
+          supportPeriodSeconds: space.supportPeriodSeconds,
+          votingDelaySeconds: space.votingDelaySeconds,
+          votingPeriodSeconds: space.votingPeriodSeconds,
+          quorumBps: space.quorumBps,
+          passThresholdBps: space.passThresholdBps,
+          quorumChoices: space.quorumChoices,
+        };
+        await tx.proposal.create({
+          data: {
+            id,
+            spaceId: space.id,
+            author: message.from,
+            kind: message.kind,
+            title: message.title,
+            snapshot: message.snapshot,
+            createdAt: BigInt(received),
+            totalPower: weiToText(prepared.totalPower ?? 0n),
+            rules: JSON.stringify(rules),
+            actionsHash:
+              message.kind === 'technical'
+                ? actionsHash(message.actions.map((action) => ({ ...action, value: action.value.toString() })))
+                : null,
+          },
+        });
+        return;
+      }
+      case 'Support':
+        await tx.support.create({
+          data: {
+            messageId: id,
+            proposalId: signed.message.proposal,
+            voter: signed.message.from,
+            power: weiToText(power),
+            sequence,
+            ...timing,
+          },
+        });
+        return;
+      case 'Vote':
+        await tx.vote.create({
+          data: {
+            messageId: id,
+            proposalId: signed.message.proposal,
+            voter: signed.message.from,
+            choice: signed.message.choice,
+            reason: signed.message.reason,
+            power: weiToText(power),
+            sequence,
+            ...timing,
+          },
+        });
+        return;
+      case 'CancelProposal':
+        await tx.proposal.update({ where: { id: signed.message.proposal }, data: { canceledAt: BigInt(received) } });
+        return;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/** Stable codes the ingest code and the API map to their answers. */
+export type PowerErrorCode =
+  /** Not a whole block number >= 0. */
+  | 'snapshot_invalid'
+  /** Not a 0x… or io1… address. */
+  | 'invalid_address'
+  /** The block is above the chain's head. */
+  | 'snapshot_in_future'
+  /** The block is older than SNAPSHOT_MAX_AGE_BLOCKS below the head. */
+  | 'snapshot_too_old'
+  /** The RPC node cannot answer reads at that block (non-archive node, or one that ignores block numbers). */
+  | 'historic_state_unavailable'
+  /** The RPC node does not answer at all. */
+  | 'chain_unavailable';
+
+export class PowerError extends Error {
+  override name = 'PowerError';
+  constructor(
+    readonly code: PowerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
