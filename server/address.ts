@@ -1,5 +1,5 @@
 import { bech32 } from 'bech32';
-import { getAddress, isAddress } from 'ethers';
+import { checksumAddress } from './checksum.js';
 
 // IoTeX shows the same 20 bytes as 0x… (EVM) or as bech32 with prefix "io" (io1…), the form IoTeX
 // wallets show. The API accepts both and answers with both.
@@ -16,12 +16,14 @@ export function parseAddress(text: string): string {
     try {
       const { prefix, words } = bech32.decode(text.toLowerCase());
       const bytes = bech32.fromWords(words);
-      if (prefix === IOTEX_PREFIX && bytes.length === 20) return getAddress(`0x${Buffer.from(bytes).toString('hex')}`);
+      if (prefix === IOTEX_PREFIX && bytes.length === 20)
+        return checksumAddress(`0x${Buffer.from(bytes).toString('hex')}`)!;
     } catch {
       // fall through to the error below
     }
   }
-  if (isAddress(text)) return getAddress(text);
+  const evm = checksumAddress(text);
+  if (evm) return evm;
   throw new AddressError(`not an address: "${text}" (expected 0x… or io1…)`);
 }
 

@@ -13,6 +13,7 @@ import { messagesRouter } from './api/messages.js';
 import { powerRouter } from './api/power.js';
 import { proposalsRouter } from './api/proposals.js';
 import type { RateLimiter } from './api/rate-limit.js';
+import { serviceInfoRouter } from './api/service-info.js';
 import { spacesRouter } from './api/spaces.js';
 import type { Space } from './spaces/schema.js';
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   ipLimiter: RateLimiter;
   /** Unix milliseconds. */
   clock: () => number;
+  /** Address of the key that signs receipts. */
+  receiptSigner: string;
   /** Voting power; default: one reading `chain` with default settings. */
   power?: PowerService;
 }
@@ -33,7 +36,15 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/', homePage(deps.chain, deps.spaces, deps.ipfs.backend, deps.db.kind));
-  app.use('/api', healthRouter(deps), spacesRouter(deps.spaces), logRouter(deps), messagesRouter(deps), proposalsRouter(deps));
+  app.use(
+    '/api',
+    healthRouter(deps),
+    spacesRouter(deps.spaces),
+    logRouter(deps),
+    messagesRouter(deps),
+    proposalsRouter(deps),
+  );
+  app.use('/api', serviceInfoRouter({ chainId: deps.chain.chainId, receiptSigner: deps.receiptSigner }));
   app.use('/api', powerRouter({ spaces: deps.spaces, power: deps.power ?? createPowerService(deps) }));
   app.use(ipfsRouter(deps));
   app.use(notFound);

@@ -82,7 +82,7 @@ export async function startService(
     });
 
     const pinWorker = runPeriodically(
-      new Lease(db, 'pin-worker', 30_000, clock),
+      new Lease(db, 'pin-worker', 10_000, clock),
       options.workerIntervalMs ?? 1_000,
       async () => {
         const result = await pinPass(db, ipfs, clock);
@@ -92,7 +92,17 @@ export async function startService(
     );
     closers.push(() => pinWorker.stop());
 
-    const app = createApp({ db, chain, ipfs, spaces, ingest, power, clock, ipLimiter: new RateLimiter(config.rateLimitIpPerMinute, clock) });
+    const app = createApp({
+      db,
+      chain,
+      ipfs,
+      spaces,
+      ingest,
+      power,
+      clock,
+      receiptSigner: receipts.address,
+      ipLimiter: new RateLimiter(config.rateLimitIpPerMinute, clock),
+    });
     const server = await listen(app, config.port, config.host);
     closers.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;

@@ -1,28 +1,19 @@
-import { concat, keccak256, TypedDataEncoder, type TypedDataField } from 'ethers';
+import { TypedDataEncoder } from 'ethers';
+import { keccak, StructHasher } from './eip712.js';
 import { governanceDomain, MESSAGE_TYPES, type PrimaryType } from './types.js';
 
-// A message's id is its EIP-712 digest. Encoders and domain separators are built once: hashing is on
+// A message's id is its EIP-712 digest. Hashers and domain separators are built once: hashing is on
 // the ingest hot path (see scripts/bench/signatures.ts).
 
-const encoders = new Map<PrimaryType, TypedDataEncoder>();
-const domainSeparators = new Map<number, string>();
+const hashers = Object.fromEntries(
+  Object.entries(MESSAGE_TYPES).map(([primaryType, types]) => [primaryType, new StructHasher(types)]),
+) as Record<PrimaryType, StructHasher>;
+const domainSeparators = new Map<number, Buffer>();
 
-function encoderFor(primaryType: PrimaryType): TypedDataEncoder {
-  let encoder = encoders.get(primaryType);
-  if (!encoder) {
-    const types = MESSAGE_TYPES[primaryType] as Record<string, readonly TypedDataField[]>;
-    encoder = TypedDataEncoder.from(
-      Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, [...fields]])),
-    );
-    encoders.set(primaryType, encoder);
-  }
-  return encoder;
-}
-
-export function domainSeparator(chainId: number): string {
+export function domainSeparator(chainId: number): Buffer {
   let separator = domainSeparators.get(chainId);
   if (!separator) {
-    separator = TypedDataEncoder.hashDomain(governanceDomain(chainId));
+    separator = Buffer.from(TypedDataEncoder.hashDomain(governanceDomain(chainId)).slice(2), 'hex');
     domainSeparators.set(chainId, separator);
   }
   return separator;
@@ -30,11 +21,11 @@ export function domainSeparator(chainId: number): string {
 
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)), lowercase hex. */
 export function messageDigest(chainId: number, primaryType: PrimaryType, message: Record<string, unknown>): string {
-  return keccak256(concat(['0x1901', domainSeparator(chainId), encoderFor(primaryType).hash(message)]));
+  const structHash = hashers[primaryType].hashStruct(primaryType, message);
+  return `0x${keccak(Buffer.concat([Buffer.from([0x19, 0x01]), domainSeparator(chainId), structHash])).toString('hex')}`;
 }
 
 /** EIP-712 hash of a proposal's actions: keccak256 of the concatenated hashStruct of each Action. */
 export function actionsHash(actions: Record<string, unknown>[]): string {
-  const encoder = encoderFor('Proposal');
-  return keccak256(concat(actions.map((action) => encoder.hashStruct('Action', action))));
+  return `0x${keccak(Buffer.concat(actions.map((action) => hashers.Proposal.hashStruct('Action', action)))).toString('hex')}`;
 }

@@ -1,4 +1,5 @@
-import { getAddress, isAddress, isHexString } from 'ethers';
+import { isHexString } from 'ethers';
+import { checksumAddress } from '../checksum.js';
 import { z } from 'zod';
 import { MessageError } from './errors.js';
 import {
@@ -41,10 +42,11 @@ const uint64Number = uint(UINT64_MAX)
   .refine((value) => value <= BigInt(Number.MAX_SAFE_INTEGER), { message: 'is too large' })
   .transform((value) => Number(value));
 
-const address = z
-  .string()
-  .refine((value) => isAddress(value), { message: 'must be a 0x address' })
-  .transform((value) => getAddress(value));
+const address = z.string().transform((value, context) => {
+  const checksummed = checksumAddress(value);
+  if (!checksummed) context.addIssue({ code: 'custom', message: 'must be a 0x address' });
+  return checksummed ?? value;
+});
 
 const bytes32 = z
   .string()

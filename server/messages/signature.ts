@@ -1,5 +1,7 @@
-import { getAddress, Interface, keccak256, type JsonRpcProvider } from 'ethers';
+import { Interface, type JsonRpcProvider } from 'ethers';
+import { checksumAddress } from '../checksum.js';
 import secp256k1 from 'secp256k1';
+import { keccak } from './eip712.js';
 import { MessageError } from './errors.js';
 
 // ECDSA recovery runs natively (libsecp256k1): in JS it is the ingest bottleneck.
@@ -32,7 +34,11 @@ export function recoverSigner(digest: string, sig: string): string {
   } catch {
     throw new MessageError(401, 'invalid_signature', 'no public key can be recovered from this signature', 'sig');
   }
-  return getAddress(`0x${keccak256(publicKey.subarray(1)).slice(-40)}`);
+  return checksumAddress(
+    `0x${keccak(Buffer.from(publicKey.subarray(1)))
+      .subarray(12)
+      .toString('hex')}`,
+  )!;
 }
 
 /**

@@ -23,3 +23,17 @@ describe('addresses', () => {
     expect(() => parseAddress(text)).toThrow(AddressError);
   });
 });
+
+describe('EIP-55 checksums (native keccak)', () => {
+  it('agree with ethers getAddress on many addresses, and refuse a wrong mixed-case checksum', async () => {
+    const { getAddress, Wallet } = await import('ethers');
+    const { checksumAddress } = await import('../../server/checksum.js');
+    for (let i = 0; i < 200; i++) {
+      const address = Wallet.createRandom().address;
+      expect(checksumAddress(address.toLowerCase())).toBe(getAddress(address.toLowerCase()));
+      expect(checksumAddress(`0x${address.slice(2).toUpperCase()}`)).toBe(address);
+    }
+    expect(checksumAddress('0x04c22AfaE6a03438b8FED74cb1Cf441168DF3F12')).toBeUndefined();
+    expect(checksumAddress('0x04C22AfaE6a03438b8FED74cb1Cf441168DF3F1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+describe('rate limits on POST /api/messages', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ RATE_LIMIT_IP_PER_MINUTE: '8', RATE_LIMIT_ADDRESS_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const proposal = (index: number, title: string) =>
+    signWithEthers(
+      devWallet(index),
+      31337,
+      'Proposal',
+      proposalMessage(devWallet(index).address, { timestamp: stack.clock.now, snapshot: stack.snapshot, title }),
+    );
+
+  it('answers 429 with Retry-After once a signer sends more than its share a minute, and again after a minute', async () => {
+    const api = request(stack.service.url);
+    for (const title of ['one', 'two', 'three'])
+      await api
+        .post('/api/messages')
+        .send(await proposal(0, title))
+        .expect(200);
+    const before = await stack.service.db.client.message.count();
+    const limited = await api
+      .post('/api/messages')
+      .send(await proposal(0, 'four'))
+      .expect(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await stack.service.db.client.message.count()).toBe(before);
+    // Another signer is not limited by the first one's volume.
+    await api
+      .post('/api/messages')
+      .send(await proposal(1, 'other signer'))
+      .expect(200);
+    stack.clock.now += 60;
+    await api
+      .post('/api/messages')
+      .send(await proposal(0, 'next minute'))
+      .expect(200);
+  });
+
+  it('answers 429 once one IP address sends more than its share a minute, whoever signs', async () => {
+    const api = request(stack.service.url);
+    stack.clock.now += 60;
+    const answers: number[] = [];
+    for (let i = 0; i < 9; i++)
+      answers.push((await api.post('/api/messages').send(await proposal(i % 3, `ip ${i}`))).status);
+    expect(answers.slice(0, 8).every((status) => status !== 429)).toBe(true);
+    expect(answers[8]).toBe(429);
+  });
+});
