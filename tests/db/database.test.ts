@@ -37,15 +37,18 @@ function sharedSuite(open: () => Promise<Database>) {
     await expect(db.client.powerCache.create({ data })).rejects.toThrow();
   });
 
-  it('has exactly the columns the Prisma model declares', async () => {
-    const modelColumns = Object.values(Prisma.PowerCacheScalarFieldEnum).sort();
-    const rows =
-      db.kind === 'sqlite'
-        ? await db.client.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_table_info('PowerCache')`)
-        : await db.client.$queryRawUnsafe<{ name: string }[]>(
-            `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'PowerCache'`,
-          );
-    expect(rows.map((row) => row.name).sort()).toEqual(modelColumns);
+  it('has, for every Prisma model, a table with exactly the columns the model declares', async () => {
+    const namespace = Prisma as unknown as Record<string, Record<string, string>>;
+    for (const model of Object.values(Prisma.ModelName)) {
+      const modelColumns = Object.values(namespace[`${model}ScalarFieldEnum`]!).sort();
+      const rows =
+        db.kind === 'sqlite'
+          ? await db.client.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_table_info('${model}')`)
+          : await db.client.$queryRawUnsafe<{ name: string }[]>(
+              `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${model}'`,
+            );
+      expect({ model, columns: rows.map((row) => row.name).sort() }).toEqual({ model, columns: modelColumns });
+    }
   });
 }
 
