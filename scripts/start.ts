@@ -8,12 +8,14 @@ import { startService, type RunningService } from '../server/service.js';
 import { seedDemoStake, demoStakeSummary } from './lib/demo-stake.js';
 import { LOCAL_CHAIN_ID, startLocalChain, type LocalChain } from './lib/local-chain.js';
 import { MULTICALL3_ADDRESS, installMulticall3 } from './lib/multicall-standin.js';
+import { ensureWebBuild } from './lib/web-build.js';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
 async function main() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
+  await ensureWebBuild({ log }); // web/dist, when missing or older than web/
 
   // What is running, for the signal handlers to stop.
   const running: { localChain?: LocalChain; service?: RunningService } = {};

@@ -35,7 +35,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/', homePage(deps.chain, deps.spaces, deps.ipfs.backend, deps.db.kind));
+  app.use(homePage(deps.chain, deps.spaces, deps.ipfs.backend, deps.db.kind)); // the web app, / and client routes
   app.use(
     '/api',
     healthRouter(deps),

@@ -10,6 +10,7 @@ import { Ingest } from './ingest/ingest.js';
 import { loadServiceKey, ReceiptSigner } from './ingest/receipts.js';
 import { pinPass } from './ipfs/pin-worker.js';
 import { createPowerService } from './power/index.js';
+import { schedulerPass } from './scheduler/scheduler.js';
 import { loadSpaces } from './spaces/load.js';
 import { Lease, runPeriodically } from './workers/lease.js';
 import type { Space } from './spaces/schema.js';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   clock?: () => number;
   /** How often background workers run (ms). */
   workerIntervalMs?: number;
+  /** false: no pin worker or scheduler (tests run their passes by hand). */
+  workers?: boolean;
 }
 
 export async function startService(
@@ -81,16 +84,29 @@ export async function startService(
       onVerifiedSigner: (address) => addressLimiter.take(`address:${address}`, 'address'),
     });
 
-    const pinWorker = runPeriodically(
-      new Lease(db, 'pin-worker', 10_000, clock),
-      options.workerIntervalMs ?? 1_000,
-      async () => {
-        const result = await pinPass(db, ipfs, clock);
-        if (result.failed > 0) log(`pin worker: ${result.failed} document(s) failed to pin, will retry`);
-      },
-      (error) => log(`pin worker: ${(error as Error).message}`),
-    );
-    closers.push(() => pinWorker.stop());
+    if (options.workers !== false) {
+      const interval = options.workerIntervalMs ?? 1_000;
+      const pinWorker = runPeriodically(
+        new Lease(db, 'pin-worker', 10_000, clock),
+        interval,
+        async () => {
+          const result = await pinPass(db, ipfs, clock);
+          if (result.failed > 0) log(`pin worker: ${result.failed} document(s) failed to pin, will retry`);
+        },
+        (error) => log(`pin worker: ${(error as Error).message}`),
+      );
+      closers.push(() => pinWorker.stop());
+      const scheduler = runPeriodically(
+        new Lease(db, 'scheduler', 10_000, clock),
+        interval,
+        async () => {
+          const { results } = await schedulerPass({ db, ipfs, chainId: chain.chainId, clock });
+          if (results > 0) log(`scheduler: wrote ${results} result document(s)`);
+        },
+        (error) => log(`scheduler: ${(error as Error).message}`),
+      );
+      closers.push(() => scheduler.stop());
+    }
 
     const app = createApp({
       db,

@@ -16,7 +16,10 @@ export function ipfsRouter(deps: { db: Database; ipfs: IpfsStore }): Router {
     } catch (error) {
       throw new ApiError(400, 'invalid_cid', (error as Error).message, 'cid');
     }
-    const pending = await deps.db.client.pinOutbox.findUnique({ where: { cid: cid.toString() }, select: { document: true, pinnedAt: true } });
+    const pending = await deps.db.client.pinOutbox.findUnique({
+      where: { cid: cid.toString() },
+      select: { document: true, pinnedAt: true },
+    });
     if (pending && pending.pinnedAt === null) {
       res.set('X-Pin-Status', 'pending').type('application/json').send(pending.document);
       return;

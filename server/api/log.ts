@@ -30,7 +30,15 @@ export function logRouter(deps: { db: Database; spaces: Map<string, Space> }): R
       }),
       deps.db.client.logHead.findUnique({ where: { spaceId: req.params.id } }),
     ]);
-    const previous = from === 1 ? GENESIS_HEAD : (await deps.db.client.message.findUnique({ where: { spaceId_sequence: { spaceId: req.params.id, sequence: from - 1 } }, select: { head: true } }))?.head;
+    const previous =
+      from === 1
+        ? GENESIS_HEAD
+        : (
+            await deps.db.client.message.findUnique({
+              where: { spaceId_sequence: { spaceId: req.params.id, sequence: from - 1 } },
+              select: { head: true },
+            })
+          )?.head;
     res.json({
       space: req.params.id,
       latest: { sequence: latest?.sequence ?? 0, head: latest?.head ?? GENESIS_HEAD },

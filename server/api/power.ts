@@ -31,7 +31,12 @@ export function powerRouter({ spaces, power }: PowerRouterDeps): Router {
     if (requested === undefined) block = await readPower(() => power.headBlock());
     else {
       if (typeof requested !== 'string' || !/^\d{1,16}$/.test(requested) || !Number.isSafeInteger(Number(requested))) {
-        throw new ApiError(400, 'invalid_block', `block must be a block number, got ${JSON.stringify(requested)}`, 'block');
+        throw new ApiError(
+          400,
+          'invalid_block',
+          `block must be a block number, got ${JSON.stringify(requested)}`,
+          'block',
+        );
       }
       block = Number(requested);
     }

@@ -2,11 +2,22 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/index.js';
 import type { ProposalState } from '../lifecycle/index.js';
-import { proposalRecords, toStoredProposal } from '../proposals/repository.js';
+import { loadProposal, proposalRecords } from '../proposals/repository.js';
 import { proposalDetail, proposalSummary, statusOf, supportsJson, votesJson } from '../proposals/view.js';
 import { ApiError } from './errors.js';
 
-const STATES = ['Pending', 'Supported', 'Voting', 'Passed', 'Rejected', 'Expired', 'Canceled', 'Queued', 'Executed', 'Confirmed'] as const;
+const STATES = [
+  'Pending',
+  'Supported',
+  'Voting',
+  'Passed',
+  'Rejected',
+  'Expired',
+  'Canceled',
+  'Queued',
+  'Executed',
+  'Confirmed',
+] as const;
 
 const listQuery = z.strictObject({
   space: z.string().optional(),
@@ -31,7 +42,7 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
   async function load(id: string) {
     const row = await db.proposal.findUnique({ where: { id: id.toLowerCase() } });
     if (!row) throw new ApiError(404, 'unknown_proposal', `no proposal ${id}`, 'id');
-    const proposal = toStoredProposal(row);
+    const proposal = await loadProposal(db, row);
     return { proposal, records: await proposalRecords(db, proposal.id) };
   }
 
@@ -39,7 +50,12 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new ApiError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}`, issue.path.join('.') || undefined);
+      throw new ApiError(
+        400,
+        'invalid_query',
+        `${issue.path.join('.') || 'query'}: ${issue.message}`,
+        issue.path.join('.') || undefined,
+      );
     }
     const { space, state, limit } = parsed.data;
     let after = parsed.data.cursor ? decodeCursor(parsed.data.cursor) : undefined;
@@ -50,7 +66,9 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
       const rows = await db.proposal.findMany({
         where: {
           ...(space ? { spaceId: space } : {}),
-          ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+          ...(after
+            ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+            : {}),
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: 100,
@@ -58,7 +76,7 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
       more = rows.length === 100;
       for (const row of rows) {
         after = { createdAt: row.createdAt, id: row.id };
-        const proposal = toStoredProposal(row);
+        const proposal = await loadProposal(db, row);
         const status = statusOf(proposal, await proposalRecords(db, proposal.id), now());
         if (state && status.state !== state) continue;
         page.push(proposalSummary(proposal, status));
@@ -69,12 +87,18 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
       }
     }
     const last = page.at(-1);
-    res.json({ proposals: page, nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+    res.json({
+      proposals: page,
+      nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    });
   });
 
   router.get('/proposals/:id', async (req, res) => {
     const { proposal, records } = await load(req.params.id);
-    const message = await db.message.findUniqueOrThrow({ where: { id: proposal.id }, select: { cid: true, sequence: true, document: true } });
+    const message = await db.message.findUniqueOrThrow({
+      where: { id: proposal.id },
+      select: { cid: true, sequence: true, document: true },
+    });
     res.json(proposalDetail(proposal, statusOf(proposal, records, now()), message));
   });
 

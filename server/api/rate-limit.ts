@@ -24,9 +24,15 @@ export class RateLimiter {
     window.count += 1;
     if (window.count > this.perMinute) {
       const retryAfter = Math.ceil((window.start + 60_000 - now) / 1000);
-      throw new ApiError(429, 'rate_limited', `more than ${this.perMinute} messages a minute from this ${what}; retry in ${retryAfter} s`, undefined, {
-        'Retry-After': String(retryAfter),
-      });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `more than ${this.perMinute} messages a minute from this ${what}; retry in ${retryAfter} s`,
+        undefined,
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
     }
   }
 

@@ -50,3 +50,18 @@ function wrap(kind: DatabaseKind, client: Db): Database {
     close: () => client.$disconnect(),
   };
 }
+
+/** Whether a Prisma error is a unique-constraint violation (the row exists already). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'P2002';
+}
+
+/** Runs a create that may lose a race to another writer: a unique violation counts as 0 rows. */
+export async function createIfAbsent(create: () => Promise<{ count: number }>): Promise<number> {
+  try {
+    return (await create()).count;
+  } catch (error) {
+    if (isUniqueViolation(error)) return 0;
+    throw error;
+  }
+}

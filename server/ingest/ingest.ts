@@ -270,6 +270,7 @@ export class Ingest {
           quorumBps: space.quorumBps,
           passThresholdBps: space.passThresholdBps,
           quorumChoices: space.quorumChoices,
+          strategies: space.strategies,
         };
         await tx.proposal.create({
           data: {

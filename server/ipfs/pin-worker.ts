@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import { createIfAbsent, type Database } from '../db/index.js';
 import type { IpfsStore } from './store.js';
 
 // Empties the pin outbox into IPFS, retrying with backoff, and pins each space's log in batches.
@@ -31,13 +31,20 @@ export async function pinPass(db: Database, ipfs: IpfsStore, clock: () => number
     try {
       const cid = await ipfs.put(JSON.parse(row.document) as unknown);
       if (cid.toString() !== row.cid) throw new Error(`the document hashes to ${cid}, not ${row.cid}`);
-      await db.client.pinOutbox.update({ where: { cid: row.cid }, data: { pinnedAt: BigInt(clock()), lastError: null } });
+      await db.client.pinOutbox.update({
+        where: { cid: row.cid },
+        data: { pinnedAt: BigInt(clock()), lastError: null },
+      });
       pinned++;
     } catch (error) {
       const attempts = row.attempts + 1;
       await db.client.pinOutbox.update({
         where: { cid: row.cid },
-        data: { attempts, nextAttemptAt: BigInt(clock() + backoffMs(attempts)), lastError: (error as Error).message.slice(0, 500) },
+        data: {
+          attempts,
+          nextAttemptAt: BigInt(clock() + backoffMs(attempts)),
+          lastError: (error as Error).message.slice(0, 500),
+        },
       });
       failed++;
     }
@@ -46,7 +53,7 @@ export async function pinPass(db: Database, ipfs: IpfsStore, clock: () => number
 }
 
 /** Pins every space's log entries not yet in a batch, each batch linking to the previous one. */
-async function pinLogBatches(db: Database, ipfs: IpfsStore): Promise<number> {
+export async function pinLogBatches(db: Database, ipfs: IpfsStore): Promise<number> {
   let count = 0;
   for (const { spaceId, sequence: latest } of await db.client.logHead.findMany()) {
     const previous = await db.client.logBatch.findFirst({ where: { spaceId }, orderBy: { toSequence: 'desc' } });
@@ -65,10 +72,16 @@ async function pinLogBatches(db: Database, ipfs: IpfsStore): Promise<number> {
       from: String(from),
       to: String(to),
       previousBatch: previous?.cid ?? null,
-      entries: entries.map((entry) => ({ ...entry, sequence: String(entry.sequence), receivedAt: String(entry.receivedAt) })),
+      entries: entries.map((entry) => ({
+        ...entry,
+        sequence: String(entry.sequence),
+        receivedAt: String(entry.receivedAt),
+      })),
     });
-    await db.client.logBatch.create({ data: { spaceId, fromSequence: from, toSequence: to, cid: cid.toString() } });
-    count++;
+    // Another worker may have pinned the same range first: its row stays.
+    count += await createIfAbsent(() =>
+      db.client.logBatch.createMany({ data: [{ spaceId, fromSequence: from, toSequence: to, cid: cid.toString() }] }),
+    );
   }
   return count;
 }

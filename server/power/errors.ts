@@ -10,7 +10,7 @@ export type PowerErrorCode =
   | 'snapshot_too_old'
   /** The RPC node cannot answer reads at that block (non-archive node, or one that ignores block numbers). */
   | 'historic_state_unavailable'
-  /** The RPC node does not answer at all. */
+  /** The RPC node does not answer, or refuses a read (its message says why). */
   | 'chain_unavailable';
 
 export class PowerError extends Error {

@@ -1,18 +1,17 @@
 // Voting power at a block: the space's strategies summed, read in JSON-RPC batches, cached in the
 // database once the block is final, with concurrent look-ups of the same (block, address) sharing
 // one read.
-import { ZeroAddress } from 'ethers';
 import { AddressError, parseAddress } from '../address.js';
 import type { Chain } from '../chain/provider.js';
 import type { Config } from '../config.js';
-import { weiFromText, weiToText, type Database } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import type { Space } from '../spaces/schema.js';
 import { MULTICALL3_CANONICAL_ADDRESS } from './abi.js';
 import { Blocks } from './blocks.js';
 import { PowerCache } from './cache.js';
 import { PowerError } from './errors.js';
 import { Multicall } from './multicall.js';
-import { JsonRpcBatcher, type BatcherStats } from './rpc-batch.js';
+import { JsonRpcBatcher, RpcError, type BatcherStats } from './rpc-batch.js';
 import { SnapshotRules, assertBlockNumber, type HistoricState } from './snapshot.js';
 import { StakingReader } from './staking-reader.js';
 import { createStrategy, strategySetKey, type StrategyContext } from './strategies/index.js';
@@ -48,6 +47,8 @@ export interface PowerServiceDeps {
   pageSize?: number;
   /** Calls per JSON-RPC batch; default 100 (iotex-core's limit). */
   batchSize?: number;
+  /** How long a queued call waits for others to join its batch; default 5 ms. */
+  batchStallMs?: number;
 }
 
 export interface PowerService {
@@ -74,11 +75,11 @@ export interface PowerService {
   readonly multicallAddress: string;
 }
 
-/** Key of the chain's weighted total in the cache (one entry per block, stored under the zero address). */
+/** Key of the chain's weighted total in the cache (one entry per block). */
 const TOTAL_KEY = 'chain-weighted-total/v1';
 
 export function createPowerService(deps: PowerServiceDeps): PowerService {
-  const rpc = new JsonRpcBatcher(deps.chain.rpcUrl, { maxBatch: deps.batchSize });
+  const rpc = new JsonRpcBatcher(deps.chain.rpcUrl, { maxBatch: deps.batchSize, stallMs: deps.batchStallMs });
   const staking = new StakingReader(rpc, { pageSize: deps.pageSize });
   const multicallAddress =
     deps.multicallAddress ?? deps.config?.multicallAddress ?? defaultMulticallAddress(deps.chain.chainId);
@@ -92,7 +93,7 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
 
   async function blockInfo(block: number) {
     assertBlockNumber(block);
-    const info = await blocks.info(block);
+    const info = await nodeRead(() => blocks.info(block));
     if (block > info.head) {
       throw new PowerError('snapshot_in_future', `block ${block} is ahead of the chain's head (${info.head})`);
     }
@@ -138,11 +139,8 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
         missing = claimed.filter((address) => !hits.has(address));
       }
       if (missing.length > 0) {
-        let t = Date.now();
-        const computed = await compute(space, missing, block);
-        console.log('compute', Date.now() - t); t = Date.now();
+        const computed = await nodeRead(() => compute(space, missing, block));
         if (cacheKey) await cache.put(cacheKey, block, computed);
-        console.log('put', Date.now() - t);
         for (const power of computed) mine.get(power.address)?.resolve(power);
       }
     } catch (error) {
@@ -157,22 +155,11 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
   async function totalPowerAt(_space: Space, block: number): Promise<bigint> {
     const { hash } = await blockInfo(block);
     const key = hash ? PowerCache.key(TOTAL_KEY, hash) : undefined;
-    if (key) {
-      const row = await deps.db.client.powerCache.findUnique({
-        where: { strategySet_block_address: { strategySet: key, block, address: ZeroAddress } },
-      });
-      if (row) return weiFromText(row.power);
-    }
-    const candidates = await staking.candidates(block);
+    const cached = key ? await cache.getTotal(key, block) : undefined;
+    if (cached !== undefined) return cached;
+    const candidates = await nodeRead(() => staking.candidates(block));
     const total = candidates.reduce((sum, c) => sum + c.totalWeightedVotes, 0n);
-    if (key) {
-      const row = { power: weiToText(total), breakdown: JSON.stringify({ candidates: candidates.length }) };
-      await deps.db.client.powerCache.upsert({
-        where: { strategySet_block_address: { strategySet: key, block, address: ZeroAddress } },
-        create: { strategySet: key, block, address: ZeroAddress, ...row },
-        update: {},
-      });
-    }
+    if (key) await cache.putTotal(key, block, total, candidates.length);
     return total;
   }
 
@@ -181,10 +168,22 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
     totalPowerAt,
     checkSnapshotBlock: (block) => rules.check(block),
     historicState: () => rules.historicState(),
-    headBlock: () => blocks.head(),
+    headBlock: () => nodeRead(() => blocks.head()),
     stats: rpc.stats,
     multicallAddress,
   };
+}
+
+/** A node that fails or refuses a read: 'chain_unavailable', with the node's own words. */
+async function nodeRead<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof RpcError) {
+      throw new PowerError('chain_unavailable', `the RPC node could not answer: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 function normalizeAddress(address: string): string {

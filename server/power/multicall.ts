@@ -70,7 +70,9 @@ export class Multicall {
     const data = multicall3Interface.encodeFunctionData('aggregate3', [calls]);
     const raw = await this.rpc.ethCall(this.address, data, block);
     if (raw === '0x') {
-      throw new Error(`no Multicall3 at ${this.address} at block ${block}: set MULTICALL_ADDRESS to one deployed there`);
+      throw new Error(
+        `no Multicall3 at ${this.address} at block ${block}: set MULTICALL_ADDRESS to one deployed there`,
+      );
     }
     const [results] = multicall3Interface.decodeFunctionResult('aggregate3', raw) as unknown as [
       (readonly [boolean, string])[],

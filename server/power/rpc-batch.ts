@@ -3,6 +3,9 @@
 // api/web3server.go, _defaultBatchRequestLimit = 100). This is how reads to the staking protocol's
 // address are batched: it is not an EVM contract, so Multicall cannot reach it.
 
+/** Attempts per HTTP request when the connection fails. */
+const RETRIES = 3;
+
 export class RpcError extends Error {
   override name = 'RpcError';
   constructor(
@@ -106,7 +109,9 @@ export class JsonRpcBatcher {
         const response = byId.get(call.id);
         if (!response) call.reject(new RpcError(`no answer to ${call.method} in the batch response`));
         else if (response.error) {
-          call.reject(new RpcError(response.error.message ?? 'unknown error', response.error.code, response.error.data));
+          call.reject(
+            new RpcError(response.error.message ?? 'unknown error', response.error.code, response.error.data),
+          );
         } else call.resolve(response.result);
       }
     } catch (error) {
@@ -119,16 +124,23 @@ export class JsonRpcBatcher {
 
   private async post(batch: Pending[]): Promise<RpcResponse[]> {
     const body = JSON.stringify(batch.map(({ id, method, params }) => ({ jsonrpc: '2.0', id, method, params })));
-    let response: Response;
-    try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new RpcError(`the node at ${this.url} does not answer: ${(error as Error).message}`);
+    let response: Response | undefined;
+    // Reads are idempotent: a request lost on the way (typically a kept-alive connection the node
+    // closed as it was reused) is sent again. One that timed out is not: the node is overloaded.
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { message?: string } }).cause?.message;
+        const message = `the node at ${this.url} does not answer: ${(error as Error).message}${cause ? ` (${cause})` : ''}`;
+        if (attempt >= RETRIES || (error as Error).name === 'TimeoutError') throw new RpcError(message);
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
     const text = await response.text();
     let parsed: unknown;

@@ -1,4 +1,5 @@
 import type { DbReader } from '../db/index.js';
+import type { StrategyConfig } from '../spaces/schema.js';
 import { weiFromText } from '../db/index.js';
 import type {
   Choice,
@@ -21,13 +22,21 @@ export interface StoredProposal {
   createdAt: number;
   totalPower: bigint;
   rules: LifecycleRules;
+  /** How power is computed for it: the space's strategies when it was proposed. */
+  strategies: StrategyConfig[];
   actionsHash: string | null;
   canceledAt: number | undefined;
+  /** The result document, once the scheduler wrote it. */
+  result: { cid: string; state: string; recordedAt: number } | undefined;
 }
 
 type ProposalRow = Awaited<ReturnType<DbReader['proposal']['findUniqueOrThrow']>>;
+type ResultRow = Awaited<ReturnType<DbReader['result']['findUniqueOrThrow']>>;
 
-export function toStoredProposal(row: ProposalRow): StoredProposal {
+export function toStoredProposal(
+  row: ProposalRow,
+  result?: Pick<ResultRow, 'cid' | 'state' | 'recordedAt'> | null,
+): StoredProposal {
   return {
     id: row.id,
     spaceId: row.spaceId,
@@ -37,15 +46,31 @@ export function toStoredProposal(row: ProposalRow): StoredProposal {
     snapshot: row.snapshot,
     createdAt: Number(row.createdAt),
     totalPower: weiFromText(row.totalPower),
-    rules: JSON.parse(row.rules) as LifecycleRules,
+    ...splitRules(row.rules),
     actionsHash: row.actionsHash,
     canceledAt: row.canceledAt === null ? undefined : Number(row.canceledAt),
+    result: result ? { cid: result.cid, state: result.state, recordedAt: Number(result.recordedAt) } : undefined,
   };
+}
+
+/** The stored rules JSON holds the lifecycle rules and the strategies. */
+function splitRules(json: string): { rules: LifecycleRules; strategies: StrategyConfig[] } {
+  const { strategies, ...rules } = JSON.parse(json) as LifecycleRules & { strategies: StrategyConfig[] };
+  return { rules, strategies };
+}
+
+/** A proposal row with its result, if any. */
+export async function loadProposal(db: DbReader, row: ProposalRow): Promise<StoredProposal> {
+  const result = await db.result.findUnique({
+    where: { proposalId: row.id },
+    select: { cid: true, state: true, recordedAt: true },
+  });
+  return toStoredProposal(row, result);
 }
 
 export async function findProposal(db: DbReader, id: string): Promise<StoredProposal | undefined> {
   const row = await db.proposal.findUnique({ where: { id } });
-  return row ? toStoredProposal(row) : undefined;
+  return row ? loadProposal(db, row) : undefined;
 }
 
 export function proposalFacts(proposal: StoredProposal): ProposalFacts {
@@ -54,6 +79,10 @@ export function proposalFacts(proposal: StoredProposal): ProposalFacts {
     createdAt: proposal.createdAt,
     totalPower: proposal.totalPower,
     ...(proposal.canceledAt === undefined ? {} : { canceledAt: proposal.canceledAt }),
+    // A passed policy proposal is confirmed once its result document is recorded.
+    ...(proposal.kind === 'policy' && proposal.result?.state === 'Passed'
+      ? { confirmedAt: proposal.result.recordedAt }
+      : {}),
   };
 }
 

@@ -42,6 +42,7 @@ export interface TestStack {
 export async function startTestStack(
   env: Record<string, string> = {},
   spaces: SpaceFile[] = [TEST_SPACE],
+  options: { workers?: boolean } = {},
 ): Promise<TestStack> {
   const chain = await startLocalChain();
   const provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true });
@@ -61,6 +62,7 @@ export async function startTestStack(
   const service = await startService({ ...config, rpcUrl: chain.url }, () => {}, {
     clock: () => clock.now * 1000,
     workerIntervalMs: 200,
+    ...options,
   });
   return {
     chain,

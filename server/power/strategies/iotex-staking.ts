@@ -4,7 +4,12 @@
 // isSelfStakeBucket, contractstaking assembleVoteBucket).
 import { ZeroAddress } from 'ethers';
 import { applyWeight, voteWeight, voteWeightFactor } from '../weight.js';
-import { NO_SELF_STAKE_BUCKET, type StakingBucket, type StakingCandidate, type StakingReader } from '../staking-reader.js';
+import {
+  NO_SELF_STAKE_BUCKET,
+  type StakingBucket,
+  type StakingCandidate,
+  type StakingReader,
+} from '../staking-reader.js';
 import type { BucketPower, StrategyPower } from '../types.js';
 import type { Strategy } from './types.js';
 

@@ -1,0 +1,123 @@
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import type { StrategyConfig } from '../spaces/schema.js';
+import {
+  countedVotes,
+  countsIn,
+  type LifecycleRules,
+  type ProposalStatus,
+  type SupportRecord,
+  type VoteRecord,
+} from '../lifecycle/index.js';
+
+// The result document of a proposal whose vote ended: everything needed to recompute the outcome from
+// IPFS and the chain. The service builds it from its database; the audit builds it again from the
+// pinned messages and the chain, and the two must be identical. Integers are decimal strings.
+
+export const RESULT_VERSION = '1';
+/** Leaves of the Merkle tree over counted votes: (voter, choice, power, vote id). */
+export const VOTE_LEAF_ENCODING = ['address', 'uint8', 'uint256', 'bytes32'] as const;
+
+export interface ResultProposal {
+  id: string;
+  cid: string;
+  sequence: number;
+  space: string;
+  author: string;
+  kind: 'policy' | 'technical';
+  snapshot: number;
+  createdAt: number;
+  actionsHash: string | null;
+}
+
+export type ResultSupport = SupportRecord & { supporter: string; id: string; cid: string; sequence: number };
+export type ResultVote = VoteRecord & { cid: string; sequence: number };
+
+export interface ResultInput {
+  chainId: number;
+  proposal: ResultProposal;
+  rules: LifecycleRules;
+  strategies: StrategyConfig[];
+  totalPower: bigint;
+  /** Every accepted support and vote of the proposal, in log order. */
+  supports: ResultSupport[];
+  votes: ResultVote[];
+  /** The proposal's status at the end of voting (Passed or Rejected). */
+  status: ProposalStatus;
+  /** The space's log the result was computed from: entries 1..to, head(to), the batch holding `to`. */
+  log: { to: number; head: string; lastBatch: string };
+}
+
+export function voteMerkleTree(votes: Pick<ResultVote, 'voter' | 'choice' | 'power' | 'id'>[]) {
+  const leaves = votes.map((vote) => [vote.voter, vote.choice, vote.power.toString(), vote.id]);
+  return StandardMerkleTree.of(leaves, [...VOTE_LEAF_ENCODING]);
+}
+
+export function buildResultDocument(input: ResultInput) {
+  const { proposal, status } = input;
+  if (!status.votingWindow || !status.tally || !status.supportedAt)
+    throw new Error('a result needs a proposal whose vote ended');
+  const window = status.votingWindow;
+  // The votes that count: inside the window on both clocks, then each voter's latest.
+  const counted = countedVotes(input.votes.filter((vote) => countsIn(window, vote))).sort((a, b) =>
+    a.voter.toLowerCase() < b.voter.toLowerCase() ? -1 : 1,
+  );
+  const supports = input.supports.filter((support) => support.receivedAt <= status.supportedAt!);
+  return {
+    type: 'Result',
+    version: RESULT_VERSION,
+    chainId: String(input.chainId),
+    proposal: {
+      ...proposal,
+      sequence: String(proposal.sequence),
+      snapshot: String(proposal.snapshot),
+      createdAt: String(proposal.createdAt),
+    },
+    rules: input.rules,
+    strategies: input.strategies,
+    totalPower: input.totalPower.toString(),
+    support: {
+      threshold: status.supportThreshold.toString(),
+      power: status.supportPower.toString(),
+      reachedAt: String(status.supportedAt),
+      supports: supports.map((support) => ({
+        supporter: support.supporter,
+        power: support.power.toString(),
+        id: support.id,
+        cid: support.cid,
+        sequence: String(support.sequence),
+      })),
+    },
+    voting: { start: String(window.start), end: String(window.end) },
+    votes: counted.map((vote) => {
+      const full = input.votes.find((candidate) => candidate.id === vote.id)!;
+      return {
+        voter: vote.voter,
+        choice: String(vote.choice),
+        power: vote.power.toString(),
+        id: vote.id,
+        cid: full.cid,
+        sequence: String(full.sequence),
+      };
+    }),
+    totals: {
+      for: status.tally.for.toString(),
+      against: status.tally.against.toString(),
+      abstain: status.tally.abstain.toString(),
+      turnout: status.tally.turnout.toString(),
+      quorum: status.tally.quorum.toString(),
+    },
+    quorumReached: status.tally.quorumReached,
+    majorityReached: status.tally.majorityReached,
+    state: status.state === 'Rejected' ? 'Rejected' : 'Passed',
+    log: {
+      space: proposal.space,
+      from: '1',
+      to: String(input.log.to),
+      head: input.log.head,
+      lastBatch: input.log.lastBatch,
+    },
+    merkle: { root: counted.length > 0 ? voteMerkleTree(counted).root : null, leafEncoding: [...VOTE_LEAF_ENCODING] },
+  };
+}
+
+export type ResultDocument = ReturnType<typeof buildResultDocument>;

@@ -1,0 +1,133 @@
+import { createIfAbsent, type Database } from '../db/index.js';
+import { encodeDocument } from '../ipfs/codec.js';
+import { pinLogBatches } from '../ipfs/pin-worker.js';
+import type { IpfsStore } from '../ipfs/store.js';
+import { loadProposal, proposalRecords, type StoredProposal } from '../proposals/repository.js';
+import { statusOf } from '../proposals/view.js';
+import { buildResultDocument } from '../results/document.js';
+import { timeline } from './timeline.js';
+
+// Moves proposals through the lifecycle on time with no traffic: records each state as it is
+// reached, and writes the result document when a vote ends. Every step is idempotent (a state is
+// recorded once, a result written once, with the same content), so a restart or a second replica
+// at any moment does no harm; the service runs it under a lease so it usually runs once.
+
+export interface SchedulerDeps {
+  db: Database;
+  ipfs: IpfsStore;
+  chainId: number;
+  /** Unix milliseconds. */
+  clock: () => number;
+}
+
+/** States after which nothing more happens to a proposal (the scheduler stops looking at it). */
+const FINAL = ['Canceled', 'Expired', 'Rejected', 'Confirmed', 'Executed'];
+
+export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: number; results: number }> {
+  const { db } = deps;
+  const now = Math.floor(deps.clock() / 1000);
+  const settled = new Set(
+    (await db.client.proposalEvent.findMany({ where: { state: { in: FINAL } }, select: { proposalId: true } })).map(
+      (e) => e.proposalId,
+    ),
+  );
+  const withResult = new Set(
+    (await db.client.result.findMany({ select: { proposalId: true } })).map((r) => r.proposalId),
+  );
+  const open = (await db.client.proposal.findMany({ orderBy: { createdAt: 'asc' } })).filter(
+    (row) => !settled.has(row.id),
+  );
+
+  let events = 0;
+  let results = 0;
+  for (const row of open) {
+    const proposal = await loadProposal(db.client, row);
+    const records = await proposalRecords(db.client, proposal.id);
+    const status = statusOf(proposal, records, now);
+    for (const step of timeline(proposal, status)) {
+      events += await createIfAbsent(() =>
+        db.client.proposalEvent.createMany({
+          data: [{ proposalId: proposal.id, state: step.state, at: BigInt(step.at) }],
+        }),
+      );
+    }
+    if (!withResult.has(proposal.id) && status.votingWindow && now >= status.votingWindow.end) {
+      await writeResult(deps, proposal, records, now);
+      results++;
+    }
+  }
+  return { events, results };
+}
+
+async function writeResult(
+  deps: SchedulerDeps,
+  proposal: StoredProposal,
+  records: Awaited<ReturnType<typeof proposalRecords>>,
+  now: number,
+) {
+  const { db } = deps;
+  // The result names the log it was computed from, as pinned batches: pin up to the head first.
+  await pinLogBatches(db, deps.ipfs);
+  const lastBatch = await db.client.logBatch.findFirstOrThrow({
+    where: { spaceId: proposal.spaceId },
+    orderBy: { toSequence: 'desc' },
+  });
+  const [last, proposalMessage] = await Promise.all([
+    db.client.message.findUniqueOrThrow({
+      where: { spaceId_sequence: { spaceId: proposal.spaceId, sequence: lastBatch.toSequence } },
+      select: { head: true },
+    }),
+    db.client.message.findUniqueOrThrow({ where: { id: proposal.id }, select: { cid: true, sequence: true } }),
+  ]);
+  const ids = [...records.supports.map((s) => s.messageId), ...records.votes.map((v) => v.id)];
+  const cids = new Map(
+    (await db.client.message.findMany({ where: { id: { in: ids } }, select: { id: true, cid: true } })).map((m) => [
+      m.id,
+      m.cid,
+    ]),
+  );
+  const votingEnd = statusOf(proposal, records, now).votingWindow!.end;
+  const document = buildResultDocument({
+    chainId: deps.chainId,
+    proposal: {
+      id: proposal.id,
+      cid: proposalMessage.cid,
+      sequence: proposalMessage.sequence,
+      space: proposal.spaceId,
+      author: proposal.author,
+      kind: proposal.kind,
+      snapshot: proposal.snapshot,
+      createdAt: proposal.createdAt,
+      actionsHash: proposal.actionsHash,
+    },
+    rules: proposal.rules,
+    strategies: proposal.strategies,
+    totalPower: proposal.totalPower,
+    supports: records.supports.map((s) => ({ ...s, supporter: s.voter, id: s.messageId, cid: cids.get(s.messageId)! })),
+    votes: records.votes.map((v) => ({ ...v, cid: cids.get(v.id)! })),
+    // As it stood when voting ended: no later message can change it.
+    status: statusOf(proposal, records, votingEnd),
+    log: { to: lastBatch.toSequence, head: last.head, lastBatch: lastBatch.cid },
+  });
+  const { cid } = await encodeDocument(document);
+  const text = JSON.stringify(document);
+  await db.client.$transaction(async (tx) => {
+    // Another replica may have written it first: the first one stays.
+    await tx.result.upsert({
+      where: { proposalId: proposal.id },
+      create: {
+        proposalId: proposal.id,
+        cid: cid.toString(),
+        state: document.state,
+        document: text,
+        recordedAt: BigInt(now),
+      },
+      update: {},
+    });
+    await tx.pinOutbox.upsert({
+      where: { cid: cid.toString() },
+      create: { cid: cid.toString(), document: text, nextAttemptAt: BigInt(deps.clock()) },
+      update: {},
+    });
+  });
+}

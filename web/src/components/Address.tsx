@@ -1,0 +1,17 @@
+import { shorten, toIoAddress } from '../address.js';
+
+/** An address in both forms: io1… (IoTeX wallets) first, 0x… (EVM wallets) beside it. */
+export function Address({ address, full = false, label }: { address: string; full?: boolean; label?: string }) {
+  let io: string;
+  try {
+    io = toIoAddress(address);
+  } catch {
+    return <span className="address">{address}</span>;
+  }
+  return (
+    <span className="address" title={`${io}\n${address}`} aria-label={label ? `${label}: ${io}, ${address}` : undefined}>
+      <span className="address-io">{full ? io : shorten(io, 7, 5)}</span>{' '}
+      <span className="address-evm">{full ? address : shorten(address, 6, 4)}</span>
+    </span>
+  );
+}
