@@ -82,6 +82,9 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
 
   try {
     const log = await readLog(result, options.source, progress);
+    const receiptFound =
+      options.receipt !== undefined &&
+      receiptInLog(options.receipt, log, Number(result.chainId), options.receiptSigner, pass, fail);
     const brokenAt = firstBrokenLink(log);
     const gaps = log.filter((entry, index) => entry.sequence !== index + 1);
     if (gaps.length > 0)
@@ -115,8 +118,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
         'result',
         `recomputed from the log and the chain: ${rebuilt.state}, For ${rebuilt.totals.for}, Against ${rebuilt.totals.against}, Abstain ${rebuilt.totals.abstain}, turnout ${rebuilt.totals.turnout} of quorum ${rebuilt.totals.quorum}`,
       );
-    if (options.receipt)
-      checkReceipt(options.receipt, log, rebuilt, chainId, options.receiptSigner, messages, pass, fail);
+    if (options.receipt && receiptFound) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
     return { ...report(), rebuilt, result };
   } catch (error) {
     if (!(error instanceof AuditFailed)) fail('audit', (error as Error).message);
@@ -304,41 +306,57 @@ export function diff(actual: unknown, expected: unknown, path = ''): string[] {
   ];
 }
 
-function checkReceipt(
+/** Whether the message a receipt names is in the log where the service signed it would be. */
+function receiptInLog(
   receipt: Receipt,
   log: LogEntry[],
-  rebuilt: ResultDocument,
   chainId: number,
   expectedSigner: string | undefined,
-  messages: VerifiedMessage[],
   pass: (check: string, detail: string) => void,
   fail: (check: string, detail: string) => Error,
-) {
+): boolean {
   const signer = receiptSigner(receipt, chainId);
   if (signer !== receipt.signer || (expectedSigner && signer !== expectedSigner)) {
     fail('receipt', `the receipt is signed by ${signer}, not by the service (${expectedSigner ?? receipt.signer})`);
-    return;
+    return false;
   }
   const entry = log.find((candidate) => candidate.sequence === receipt.sequence);
   if (!entry || entry.id !== receipt.id || entry.head !== receipt.head) {
     fail(
       'receipt',
-      `the service signed that message ${receipt.id} is entry ${receipt.sequence} with head ${receipt.head}, but the log ${entry ? `has ${entry.id} there with head ${entry.head}` : 'ends before it'}: the log was rewritten`,
+      `the service signed that message ${receipt.id} is entry ${receipt.sequence} with head ${receipt.head}, but the log ${entry ? `has ${entry.id} there with head ${entry.head}` : 'has no entry there'}: the log was rewritten`,
     );
-    return;
+    return false;
   }
   pass('receipt', `message ${receipt.id} is in the log at sequence ${receipt.sequence}`);
+  return true;
+}
+
+/** Whether a vote a receipt names is counted, by the pinned result and by the rebuilt one. */
+function receiptCounted(
+  receipt: Receipt,
+  result: ResultDocument,
+  rebuilt: ResultDocument,
+  messages: VerifiedMessage[],
+  pass: (check: string, detail: string) => void,
+  fail: (check: string, detail: string) => Error,
+) {
   const message = messages.find((m) => m.entry.id === receipt.id);
   if (message?.primaryType !== 'Vote') return;
-  if (rebuilt.votes.some((vote) => vote.id === receipt.id)) {
+  const countedByResult = result.votes.some((vote) => vote.id === receipt.id);
+  const countedByLog = rebuilt.votes.some((vote) => vote.id === receipt.id);
+  if (countedByResult && countedByLog) {
     pass('receipt', 'and it is counted in the result');
-    return;
+  } else if (countedByLog) {
+    fail('receipt', 'the log and the chain count this vote, but the result leaves it out');
+  } else {
+    const latest = rebuilt.votes.find((vote) => vote.voter === message.message.from);
+    // Not counted, rightly: say why.
+    pass(
+      'receipt',
+      latest
+        ? `the vote is rightly not counted: ${message.message.from}'s vote ${latest.id} (signed later, or with a lower id at the same time) counts instead`
+        : 'the vote is rightly not counted: it was signed or received outside the voting window',
+    );
   }
-  const latest = rebuilt.votes.find((vote) => vote.voter === message.message.from);
-  fail(
-    'receipt',
-    latest
-      ? `the vote is not counted: ${message.message.from}'s vote ${latest.id} (signed later, or with a lower id at the same time) is counted instead`
-      : 'the vote is not counted: it was signed or received outside the voting window',
-  );
 }

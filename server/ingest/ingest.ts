@@ -269,6 +269,7 @@ export class Ingest {
           votingPeriodSeconds: space.votingPeriodSeconds,
           quorumBps: space.quorumBps,
           passThresholdBps: space.passThresholdBps,
+          majorityOf: space.majorityOf,
           quorumChoices: space.quorumChoices,
           strategies: space.strategies,
         };

@@ -45,8 +45,9 @@ export function countedVotes(votes: VoteRecord[]): VoteRecord[] {
  * - quorum = ceil(totalPower × quorumBps / 10 000); reached when turnout ≥ quorum (OpenZeppelin's
  *   `quorum <= votes`). quorumBps 0 makes the quorum 0, reached even with no votes.
  * - turnout sums the votes whose choice is in `rules.quorumChoices`.
- * - majority: For × 10 000 > passThresholdBps × (For + Against), strictly; Abstain is in neither side,
- *   and with no For or Against votes there is no majority.
+ * - majority: For × 10 000 > passThresholdBps × base, strictly, where base is For + Against (Abstain
+ *   in neither side) or, with majorityOf 'all-votes', every vote cast; with no votes in the base
+ *   there is no majority.
  */
 export function tally(votes: VoteRecord[], totalPower: bigint, rules: LifecycleRules): Tally {
   const sums: Record<Choice, bigint> = { 1: 0n, 2: 0n, 3: 0n };
@@ -61,7 +62,8 @@ export function tally(votes: VoteRecord[], totalPower: bigint, rules: LifecycleR
   const quorum = ceilShare(totalPower, rules.quorumBps);
   const quorumReached = turnout >= quorum;
   // Cross-multiplied so no division rounds; 0 > 0 is false, so no For/Against votes means no majority.
-  const majorityReached = sums[1] * BASIS_POINTS > BigInt(rules.passThresholdBps) * (sums[1] + sums[2]);
+  const base = sums[1] + sums[2] + (rules.majorityOf === 'all-votes' ? sums[3] : 0n);
+  const majorityReached = sums[1] * BASIS_POINTS > BigInt(rules.passThresholdBps) * base;
   return {
     for: sums[1],
     against: sums[2],

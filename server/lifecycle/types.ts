@@ -30,6 +30,7 @@ export type LifecycleRules = Pick<
   | 'votingPeriodSeconds'
   | 'quorumBps'
   | 'passThresholdBps'
+  | 'majorityOf'
   | 'quorumChoices'
 >;
 

@@ -53,6 +53,11 @@ export const spaceSchema = z.strictObject({
   passThresholdBps: basisPoints
     .min(BASIS_POINTS / 2, { message: 'must be at least 5000 (a majority)' })
     .max(BASIS_POINTS - 1, { message: 'must be below 10000: For must exceed this share, and cannot exceed 100%' }),
+  /**
+   * What the pass threshold is a share of: For + Against (like OpenZeppelin's Governor; Abstain
+   * sides with neither) or every vote cast, Abstain included ("more than half of the votes cast").
+   */
+  majorityOf: z.enum(['for-against', 'all-votes']).default('for-against'),
   /** Choices whose power counts toward the turnout quorum. */
   quorumChoices: z
     .array(z.enum(CHOICES))

@@ -20,7 +20,7 @@ const whale = devWallet(0);
 const large = devWallet(1); // ~643k votes: over the 10 % quorum alone
 const medium = devWallet(2); // ~137k: over the 1 % support threshold, under the quorum
 const small = devWallet(3);
-const SPACES = ['test', 'tamper-choice', 'tamper-drop', 'tamper-log', 'tamper-order'].map((id) => ({
+const SPACES = ['test', 'tamper-choice', 'tamper-drop', 'tamper-log', 'tamper-order', 'tamper-rewrite'].map((id) => ({
   ...TEST_SPACE,
   id,
 }));
@@ -190,6 +190,21 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
   });
 });
 
+describe('the scheduler', () => {
+  it('writes one result however many passes run at once, and a later pass changes nothing', async () => {
+    const id = await toVoting();
+    await send(large, 'Vote', { proposal: id, choice: 1, reason: '' });
+    advance(TEST_SPACE.votingPeriodSeconds);
+    await Promise.all([passes(), passes(), passes()]);
+    const results = await stack.service.db.client.result.findMany({ where: { proposalId: id } });
+    expect(results).toHaveLength(1);
+    // Confirmed (a policy proposal whose result is recorded) is seen on the next pass.
+    expect(await passes()).toEqual({ events: 1, results: 0 });
+    expect(await events(id)).toEqual(['Pending', 'Supported', 'Voting', 'Passed', 'Confirmed']);
+    expect(await passes()).toEqual({ events: 0, results: 0 });
+  });
+});
+
 describe('tampering is caught by the audit, which says why', () => {
   it('a vote altered in the database before the result is built', async () => {
     const id = await toVoting('tamper-choice');
@@ -218,6 +233,9 @@ describe('tampering is caught by the audit, which says why', () => {
       .map((f) => f.detail)
       .join('\n');
     expect(problems).toMatch(/votes: the result lists 1, the log and chain give 2/);
+    // The voter's receipt shows the vote is in the log, and that the result leaves it out.
+    const receipt = report.findings.filter((f) => f.check === 'receipt');
+    expect(receipt.map((f) => f.ok)).toEqual([true, false]);
   });
 
   it('a log entry removed', async () => {
@@ -233,6 +251,34 @@ describe('tampering is caught by the audit, which says why', () => {
       .map((f) => f.detail)
       .join('\n');
     expect(problems).toMatch(/entries are missing or out of order from sequence/);
+    expect(problems).toMatch(/the log has no entry there: the log was rewritten/);
+  });
+
+  it("a voter's receipt shows where a rewritten log leaves their vote out", async () => {
+    const id = await toVoting('tamper-rewrite');
+    const removed = await send(large, 'Vote', { proposal: id, choice: 2, reason: '' }, 'tamper-rewrite');
+    await send(medium, 'Vote', { proposal: id, choice: 1, reason: '' }, 'tamper-rewrite');
+    // A log rewritten so that it still hash-chains: the vote's entry and every later one dropped.
+    const db = stack.service.db.client;
+    const later = await db.message.findMany({
+      where: { spaceId: 'tamper-rewrite', sequence: { gte: removed.receipt.sequence } },
+    });
+    await db.vote.deleteMany({ where: { messageId: { in: later.map((m) => m.id) } } });
+    await db.message.deleteMany({ where: { id: { in: later.map((m) => m.id) } } });
+    const previous = await db.message.findFirstOrThrow({
+      where: { spaceId: 'tamper-rewrite' },
+      orderBy: { sequence: 'desc' },
+    });
+    await db.logHead.update({
+      where: { spaceId: 'tamper-rewrite' },
+      data: { sequence: previous.sequence, head: previous.head },
+    });
+    await db.logBatch.deleteMany({ where: { spaceId: 'tamper-rewrite', toSequence: { gte: previous.sequence } } });
+    const { report } = await endVoteAndAudit(id, removed.receipt);
+    const receipt = report.findings.filter((f) => f.check === 'receipt');
+    expect(receipt).toHaveLength(1);
+    expect(receipt[0]!.ok).toBe(false);
+    expect(receipt[0]!.detail).toMatch(/the log was rewritten/);
   });
 
   it('log entries reordered', async () => {

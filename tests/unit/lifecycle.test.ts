@@ -20,6 +20,7 @@ const rules: LifecycleRules = {
   votingPeriodSeconds: 600,
   quorumBps: 1000,
   passThresholdBps: 5000,
+  majorityOf: 'for-against',
   quorumChoices: ['For', 'Against', 'Abstain'],
 };
 

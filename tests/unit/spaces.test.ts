@@ -92,3 +92,21 @@ describe('space settings', () => {
     expect(text).toMatch(/b\.json: votingDelaySeconds/);
   });
 });
+
+describe('the iotex space (spaces/mainnet)', () => {
+  it("loads for IoTeX mainnet with IoTeX's published rules", async () => {
+    const iotex = (await loadSpaces(path.resolve('spaces/mainnet'), 4689)).get('iotex')!;
+    const week = 7 * 24 * 3600;
+    // A vote opens a week after a proposal gathers support, lasts a week, and passes with more than
+    // half of the votes cast in favour.
+    expect(iotex).toMatchObject({
+      votingDelaySeconds: week,
+      votingPeriodSeconds: week,
+      passThresholdBps: 5000,
+      majorityOf: 'all-votes',
+    });
+    expect(iotex.strategies).toEqual([{ name: 'iotex-staking' }]);
+    expect(iotex.supportThresholdBps).toBeGreaterThan(0);
+    expect(iotex.quorumBps).toBeGreaterThan(0);
+  });
+});

@@ -11,6 +11,7 @@ const rules: LifecycleRules = {
   votingPeriodSeconds: 600,
   quorumBps: 1000,
   passThresholdBps: 5000,
+  majorityOf: 'for-against',
   quorumChoices: ['For', 'Against', 'Abstain'],
 };
 
@@ -121,6 +122,15 @@ describe('tally', () => {
   it('Abstain counts toward quorum but not toward the majority', () => {
     const result = tally([vote(1, 2n), vote(2, 1n), vote(3, QUORUM)], TOTAL, rules);
     expect(result).toMatchObject({ turnout: QUORUM + 3n, quorumReached: true, majorityReached: true, passed: true });
+  });
+
+  it('majorityOf all-votes: For must exceed half of every vote cast, Abstain included', () => {
+    const allVotes = { ...rules, majorityOf: 'all-votes' as const };
+    // For 5, Against 1, Abstain 4: a majority of For + Against, exactly half of all votes.
+    const votes = [vote(1, 5n), vote(2, 1n), vote(3, 4n)];
+    expect(tally(votes, 10n, rules).majorityReached).toBe(true);
+    expect(tally(votes, 10n, allVotes).majorityReached).toBe(false);
+    expect(tally([vote(1, 6n), vote(2, 1n), vote(3, 4n)], 10n, allVotes).majorityReached).toBe(true);
   });
 
   it('quorumChoices without Abstain: Abstain power does not count toward turnout', () => {
