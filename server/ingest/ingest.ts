@@ -14,7 +14,7 @@ import type { Space } from '../spaces/schema.js';
 import { GENESIS_HEAD, nextHead } from './log.js';
 import { KeyedMutex } from './mutex.js';
 import type { Receipt, ReceiptSigner } from './receipts.js';
-import { checkCancel, checkSupport, checkTimestamp, checkVote } from './rules.js';
+import { checkCancel, checkMarkActioned, checkSupport, checkTimestamp, checkVote } from './rules.js';
 
 /** What ingest needs of voting power (server/power). */
 export interface PowerSource {
@@ -155,6 +155,17 @@ export class Ingest {
       );
     }
     if (signed.primaryType === 'CancelProposal') return { ...base, power: 0n, proposal };
+    if (signed.primaryType === 'MarkActioned') {
+      if (!space.admins.includes(message.from)) {
+        throw new MessageError(
+          403,
+          'not_admin',
+          `only an admin of space "${space.id}" may mark a proposal actioned`,
+          'data.message.from',
+        );
+      }
+      return { ...base, power: 0n, proposal };
+    }
     const power = await this.powerOf(space, message.from, proposal.snapshot);
     if (power === 0n) {
       throw new MessageError(
@@ -206,14 +217,10 @@ export class Ingest {
 
     const timing = { timestamp: signed.message.timestamp, receivedAt: received };
     if (prepared.proposal) {
-      const { supports, votes } = await proposalRecords(tx, prepared.proposal.id);
-      const status = proposalStatus(
-        proposalFacts(prepared.proposal),
-        prepared.proposal.rules,
-        supports,
-        votes,
-        received,
-      );
+      // Read again under the log lock: a cancel or a mark may have landed since the checks above.
+      const proposal = (await findProposal(tx, prepared.proposal.id))!;
+      const { supports, votes } = await proposalRecords(tx, proposal.id);
+      const status = proposalStatus(proposalFacts(proposal), proposal.rules, supports, votes, received);
       if (signed.primaryType === 'Support') {
         checkSupport(
           status,
@@ -223,7 +230,9 @@ export class Ingest {
       } else if (signed.primaryType === 'Vote') {
         checkVote(status, timing);
       } else if (signed.primaryType === 'CancelProposal') {
-        checkCancel(status, prepared.proposal, signed.message.from);
+        checkCancel(status, proposal, signed.message.from);
+      } else if (signed.primaryType === 'MarkActioned') {
+        checkMarkActioned(status, proposal);
       }
     }
 
@@ -320,6 +329,12 @@ export class Ingest {
         return;
       case 'CancelProposal':
         await tx.proposal.update({ where: { id: signed.message.proposal }, data: { canceledAt: BigInt(received) } });
+        return;
+      case 'MarkActioned':
+        await tx.proposal.update({
+          where: { id: signed.message.proposal },
+          data: { actionedAt: BigInt(received), actionedBy: signed.message.from, actionNote: signed.message.note },
+        });
         return;
     }
   }

@@ -83,3 +83,17 @@ export function checkCancel(status: ProposalStatus, proposal: StoredProposal, fr
     );
   }
 }
+
+export function checkMarkActioned(status: ProposalStatus, proposal: StoredProposal): void {
+  if (status.state !== 'Confirmed') {
+    throw new MessageError(
+      409,
+      'wrong_phase',
+      `only a Confirmed policy proposal can be marked actioned; it is ${status.state}`,
+      'data.message.proposal',
+    );
+  }
+  if (proposal.actionedAt !== undefined) {
+    throw new MessageError(409, 'already_actioned', 'the proposal is already marked actioned', 'data.message.proposal');
+  }
+}

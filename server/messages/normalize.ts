@@ -31,6 +31,8 @@ export function normalizeMessage(signed: SignedMessage): NormalizedMessage {
     case 'Support':
     case 'CancelProposal':
       return { ...common, proposal: signed.message.proposal };
+    case 'MarkActioned':
+      return { ...common, proposal: signed.message.proposal, note: signed.message.note };
     case 'Vote':
       return {
         ...common,

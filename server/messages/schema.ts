@@ -19,6 +19,7 @@ export const LIMITS = {
   body: 20_000,
   discussion: 500,
   reason: 1_000,
+  note: 2_000,
   actions: 20,
   actionDataBytes: 24_576,
   space: 64,
@@ -110,25 +111,29 @@ export const voteSchema = z.strictObject({
   reason: z.string().max(LIMITS.reason),
 });
 export const cancelProposalSchema = z.strictObject(proposalRef);
+export const markActionedSchema = z.strictObject({ ...proposalRef, note: z.string().max(LIMITS.note) });
 
 export const MESSAGE_SCHEMAS = {
   Proposal: proposalSchema,
   Support: supportSchema,
   Vote: voteSchema,
   CancelProposal: cancelProposalSchema,
+  MarkActioned: markActionedSchema,
 } as const satisfies Record<PrimaryType, z.ZodType>;
 
 export type ProposalMessage = z.output<typeof proposalSchema>;
 export type SupportMessage = z.output<typeof supportSchema>;
 export type VoteMessage = z.output<typeof voteSchema>;
 export type CancelProposalMessage = z.output<typeof cancelProposalSchema>;
+export type MarkActionedMessage = z.output<typeof markActionedSchema>;
 export type Action = z.output<typeof actionSchema>;
 
 export type SignedMessage =
   | { primaryType: 'Proposal'; message: ProposalMessage }
   | { primaryType: 'Support'; message: SupportMessage }
   | { primaryType: 'Vote'; message: VoteMessage }
-  | { primaryType: 'CancelProposal'; message: CancelProposalMessage };
+  | { primaryType: 'CancelProposal'; message: CancelProposalMessage }
+  | { primaryType: 'MarkActioned'; message: MarkActionedMessage };
 
 const typedField = z.strictObject({ name: z.string(), type: z.string() });
 

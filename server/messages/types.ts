@@ -71,6 +71,15 @@ export const MESSAGE_TYPES = {
       { name: 'proposal', type: 'bytes32' },
     ],
   },
+  MarkActioned: {
+    MarkActioned: [
+      { name: 'from', type: 'address' },
+      { name: 'space', type: 'string' },
+      { name: 'timestamp', type: 'uint64' },
+      { name: 'proposal', type: 'bytes32' },
+      { name: 'note', type: 'string' },
+    ],
+  },
 } as const satisfies Record<string, Record<string, readonly TypedField[]>>;
 
 export type PrimaryType = keyof typeof MESSAGE_TYPES;

@@ -26,6 +26,9 @@ export interface StoredProposal {
   strategies: StrategyConfig[];
   actionsHash: string | null;
   canceledAt: number | undefined;
+  /** When a space admin marked it actioned (policy proposals). */
+  actionedAt: number | undefined;
+  actioned: { by: string; note: string } | undefined;
   /** The result document, once the scheduler wrote it. */
   result: { cid: string; state: string; recordedAt: number } | undefined;
 }
@@ -49,6 +52,8 @@ export function toStoredProposal(
     ...splitRules(row.rules),
     actionsHash: row.actionsHash,
     canceledAt: row.canceledAt === null ? undefined : Number(row.canceledAt),
+    actionedAt: row.actionedAt === null ? undefined : Number(row.actionedAt),
+    actioned: row.actionedBy ? { by: row.actionedBy, note: row.actionNote ?? '' } : undefined,
     result: result ? { cid: result.cid, state: result.state, recordedAt: Number(result.recordedAt) } : undefined,
   };
 }

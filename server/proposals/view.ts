@@ -41,6 +41,9 @@ export function proposalSummary(proposal: StoredProposal, status: ProposalStatus
     totalPower: proposal.totalPower.toString(),
     tally: status.tally ? tallyJson(status.tally) : null,
     canceledAt: proposal.canceledAt ?? null,
+    actioned: proposal.actioned
+      ? { at: proposal.actionedAt, by: bothForms(proposal.actioned.by), note: proposal.actioned.note }
+      : null,
     result: proposal.result
       ? { cid: proposal.result.cid, state: proposal.result.state, recordedAt: proposal.result.recordedAt }
       : null,

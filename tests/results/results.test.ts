@@ -190,6 +190,44 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
   });
 });
 
+describe('marking a confirmed policy proposal actioned', () => {
+  it('is for a space admin, once, and only once the proposal is Confirmed', async () => {
+    const id = await toVoting();
+    const early = await signWithEthers(whale, CHAIN_ID, 'MarkActioned', {
+      from: whale.address,
+      space: 'test',
+      timestamp: stack.clock.now,
+      proposal: id,
+      note: 'too early',
+    });
+    expect((await api().post('/api/messages').send(early).expect(409)).body.error.code).toBe('wrong_phase');
+    await send(large, 'Vote', { proposal: id, choice: 1, reason: '' });
+    advance(TEST_SPACE.votingPeriodSeconds);
+    await passes();
+    expect((await state(id)).state).toBe('Confirmed');
+    const outsider = await signWithEthers(large, CHAIN_ID, 'MarkActioned', {
+      from: large.address,
+      space: 'test',
+      timestamp: stack.clock.now,
+      proposal: id,
+      note: 'me',
+    });
+    expect((await api().post('/api/messages').send(outsider).expect(403)).body.error.code).toBe('not_admin');
+    await send(whale, 'MarkActioned', { proposal: id, note: 'Grant paid in tx 0xabc' });
+    const detail = (await api().get(`/api/proposals/${id}`).expect(200)).body;
+    expect(detail.actioned).toMatchObject({ by: { address: whale.address }, note: 'Grant paid in tx 0xabc' });
+    advance(1);
+    const again = await signWithEthers(whale, CHAIN_ID, 'MarkActioned', {
+      from: whale.address,
+      space: 'test',
+      timestamp: stack.clock.now,
+      proposal: id,
+      note: 'twice',
+    });
+    expect((await api().post('/api/messages').send(again).expect(409)).body.error.code).toBe('already_actioned');
+  });
+});
+
 describe('the scheduler', () => {
   it('writes one result however many passes run at once, and a later pass changes nothing', async () => {
     const id = await toVoting();

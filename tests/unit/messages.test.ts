@@ -37,6 +37,13 @@ const samples: Record<PrimaryType, Json> = {
     reason: 'too early',
   },
   CancelProposal: { from: wallet.address, space: 'test', timestamp: 1_764_000_000, proposal: PROPOSAL_ID },
+  MarkActioned: {
+    from: wallet.address,
+    space: 'test',
+    timestamp: 1_764_000_000,
+    proposal: PROPOSAL_ID,
+    note: 'Paid on 2026-11-30',
+  },
 };
 
 function expectRefusal(run: () => unknown, status: number, code: string, field?: string) {
