@@ -19,6 +19,8 @@ function step(title: string, command: string, args: string[], env: NodeJS.Proces
 
 if (jestArgs.length === 0) {
   if (step('typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit']) !== 0) process.exit(1);
+  // The web app has its own settings (DOM, JSX, bundler resolution): web/tsconfig.json.
+  if (step('typecheck web/ (tsc --noEmit -p web)', bin('tsc'), ['--noEmit', '-p', 'web']) !== 0) process.exit(1);
   if (step('lint (eslint)', bin('eslint'), ['.']) !== 0) process.exit(1);
   if (step('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']) !== 0)
     process.exit(1);

@@ -4,6 +4,7 @@ import type { Database } from './db/index.js';
 import type { Ingest } from './ingest/ingest.js';
 import type { IpfsStore } from './ipfs/index.js';
 import { createPowerService, type PowerService } from './power/index.js';
+import { attestationsRouter } from './api/attestations.js';
 import { errorHandler, notFound } from './api/errors.js';
 import { healthRouter } from './api/health.js';
 import { homePage } from './api/home.js';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): express.Express {
     messagesRouter(deps),
     proposalsRouter(deps),
   );
+  app.use('/api', attestationsRouter(deps));
   app.use('/api', serviceInfoRouter({ chainId: deps.chain.chainId, receiptSigner: deps.receiptSigner }));
   app.use('/api', powerRouter({ spaces: deps.spaces, power: deps.power ?? createPowerService(deps) }));
   app.use(ipfsRouter(deps));

@@ -42,6 +42,10 @@ export const configSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
     .optional(),
+  RELAYER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
+    .optional(),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
@@ -68,6 +72,8 @@ export interface Config {
   spacesDir: string;
   /** Signs receipts (and, later, attestations); unset: a key generated once in DATA_DIR/service-key. */
   servicePrivateKey: string | undefined;
+  /** Pays gas for queue and execute; unset: the service key. */
+  relayerPrivateKey: string | undefined;
   /** Signed messages accepted per minute from one IP address, and from one signer. */
   rateLimitIpPerMinute: number;
   rateLimitAddressPerMinute: number;
@@ -111,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ipfsEmbeddedNetwork: values.IPFS_EMBEDDED_NETWORK,
     spacesDir: path.resolve(values.SPACES_DIR),
     servicePrivateKey: values.SERVICE_PRIVATE_KEY,
+    relayerPrivateKey: values.RELAYER_PRIVATE_KEY,
     rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
     rateLimitAddressPerMinute: values.RATE_LIMIT_ADDRESS_PER_MINUTE,
   };

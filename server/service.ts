@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { Wallet } from 'ethers';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { connectChain, type Chain } from './chain/provider.js';
@@ -10,6 +11,7 @@ import { Ingest } from './ingest/ingest.js';
 import { loadServiceKey, ReceiptSigner } from './ingest/receipts.js';
 import { pinPass } from './ipfs/pin-worker.js';
 import { createPowerService } from './power/index.js';
+import { relayerPass } from './execution/relayer.js';
 import { schedulerPass } from './scheduler/scheduler.js';
 import { loadSpaces } from './spaces/load.js';
 import { Lease, runPeriodically } from './workers/lease.js';
@@ -71,7 +73,8 @@ export async function startService(
     const power = createPowerService({ chain, db, config });
     const historic = await power.historicState().catch((error: Error) => ({ ok: false, reason: error.message }));
     log(historic.ok ? 'power: the RPC node serves state at past blocks' : `power: WARNING: ${historic.reason}`);
-    const receipts = new ReceiptSigner(loadServiceKey(config.servicePrivateKey, config.dataDir), chain.chainId);
+    const receiptKey = loadServiceKey(config.servicePrivateKey, config.dataDir);
+    const receipts = new ReceiptSigner(receiptKey, chain.chainId);
     log(`receipts: signed by ${receipts.address}`);
     const addressLimiter = new RateLimiter(config.rateLimitAddressPerMinute, clock);
     const ingest = new Ingest({
@@ -106,6 +109,24 @@ export async function startService(
         (error) => log(`scheduler: ${(error as Error).message}`),
       );
       closers.push(() => scheduler.stop());
+      const serviceKey = new Wallet(receiptKey);
+      const relayer = runPeriodically(
+        new Lease(db, 'relayer', 60_000, clock),
+        interval,
+        async () => {
+          const { queued, executed } = await relayerPass({
+            db,
+            spaces,
+            chain,
+            wallet: new Wallet(config.relayerPrivateKey ?? receiptKey, chain.provider),
+            attestor: serviceKey,
+            clock,
+          });
+          if (queued + executed > 0) log(`relayer: queued ${queued}, executed ${executed}`);
+        },
+        (error) => log(`relayer: ${(error as Error).message}`),
+      );
+      closers.push(() => relayer.stop());
     }
 
     const app = createApp({

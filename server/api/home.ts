@@ -99,6 +99,7 @@ ${status}
       // Vite names built assets by their content hash: they never change under the same name.
       const hashed = file.startsWith(path.join(distDir, 'assets') + path.sep);
       res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (file.endsWith('.html')) res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     },
   });
 

@@ -29,16 +29,30 @@ export interface StoredProposal {
   /** When a space admin marked it actioned (policy proposals). */
   actionedAt: number | undefined;
   actioned: { by: string; note: string } | undefined;
+  /** The relayer's progress (technical proposals). */
+  execution:
+    | {
+        status: string;
+        queueTx: string | null;
+        executeTx: string | null;
+        eta: number | null;
+        queuedAt?: number;
+        executedAt?: number;
+        lastError: string | null;
+      }
+    | undefined;
   /** The result document, once the scheduler wrote it. */
   result: { cid: string; state: string; recordedAt: number } | undefined;
 }
 
 type ProposalRow = Awaited<ReturnType<DbReader['proposal']['findUniqueOrThrow']>>;
 type ResultRow = Awaited<ReturnType<DbReader['result']['findUniqueOrThrow']>>;
+type ExecutionRow = Awaited<ReturnType<DbReader['execution']['findUniqueOrThrow']>>;
 
 export function toStoredProposal(
   row: ProposalRow,
   result?: Pick<ResultRow, 'cid' | 'state' | 'recordedAt'> | null,
+  execution?: ExecutionRow | null,
 ): StoredProposal {
   return {
     id: row.id,
@@ -54,6 +68,17 @@ export function toStoredProposal(
     canceledAt: row.canceledAt === null ? undefined : Number(row.canceledAt),
     actionedAt: row.actionedAt === null ? undefined : Number(row.actionedAt),
     actioned: row.actionedBy ? { by: row.actionedBy, note: row.actionNote ?? '' } : undefined,
+    execution: execution
+      ? {
+          status: execution.status,
+          queueTx: execution.queueTx,
+          executeTx: execution.executeTx,
+          eta: execution.eta === null ? null : Number(execution.eta),
+          ...(execution.queuedAt === null ? {} : { queuedAt: Number(execution.queuedAt) }),
+          ...(execution.executedAt === null ? {} : { executedAt: Number(execution.executedAt) }),
+          lastError: execution.lastError,
+        }
+      : undefined,
     result: result ? { cid: result.cid, state: result.state, recordedAt: Number(result.recordedAt) } : undefined,
   };
 }
@@ -66,11 +91,11 @@ function splitRules(json: string): { rules: LifecycleRules; strategies: Strategy
 
 /** A proposal row with its result, if any. */
 export async function loadProposal(db: DbReader, row: ProposalRow): Promise<StoredProposal> {
-  const result = await db.result.findUnique({
-    where: { proposalId: row.id },
-    select: { cid: true, state: true, recordedAt: true },
-  });
-  return toStoredProposal(row, result);
+  const [result, execution] = await Promise.all([
+    db.result.findUnique({ where: { proposalId: row.id }, select: { cid: true, state: true, recordedAt: true } }),
+    db.execution.findUnique({ where: { proposalId: row.id } }),
+  ]);
+  return toStoredProposal(row, result, execution);
 }
 
 export async function findProposal(db: DbReader, id: string): Promise<StoredProposal | undefined> {
@@ -88,6 +113,9 @@ export function proposalFacts(proposal: StoredProposal): ProposalFacts {
     ...(proposal.kind === 'policy' && proposal.result?.state === 'Passed'
       ? { confirmedAt: proposal.result.recordedAt }
       : {}),
+    // A passed technical proposal is Queued and Executed as the relayer saw it happen on chain.
+    ...(proposal.execution?.queuedAt === undefined ? {} : { queuedAt: proposal.execution.queuedAt }),
+    ...(proposal.execution?.executedAt === undefined ? {} : { executedAt: proposal.execution.executedAt }),
   };
 }
 

@@ -44,6 +44,7 @@ export function proposalSummary(proposal: StoredProposal, status: ProposalStatus
     actioned: proposal.actioned
       ? { at: proposal.actionedAt, by: bothForms(proposal.actioned.by), note: proposal.actioned.note }
       : null,
+    execution: proposal.execution ?? null,
     result: proposal.result
       ? { cid: proposal.result.cid, state: proposal.result.state, recordedAt: proposal.result.recordedAt }
       : null,

@@ -16,5 +16,9 @@ export function timeline(proposal: StoredProposal, status: ProposalStatus): { st
   if (status.state === 'Voting') return steps;
   steps.push({ state: status.tally?.passed ? 'Passed' : 'Rejected', at: status.votingWindow.end });
   if (status.state === 'Confirmed') steps.push({ state: 'Confirmed', at: proposal.result!.recordedAt });
+  const { queuedAt, executedAt } = proposal.execution ?? {};
+  if ((status.state === 'Queued' || status.state === 'Executed') && queuedAt !== undefined)
+    steps.push({ state: 'Queued', at: queuedAt });
+  if (status.state === 'Executed' && executedAt !== undefined) steps.push({ state: 'Executed', at: executedAt });
   return steps;
 }

@@ -39,6 +39,8 @@ export class TestWallet {
   rejectSignatures = false;
   private readonly knownChains: Set<number>;
   private pages: Page[] = [];
+  /** Whether the user let the site see the account (eth_requestAccounts), as MetaMask remembers it. */
+  private connected = false;
 
   constructor(
     private account: HDNodeWallet,
@@ -69,7 +71,8 @@ export class TestWallet {
 
   private async emit(event: string, value: unknown) {
     for (const page of this.pages)
-      if (!page.isClosed()) await page.evaluate(`window.__testWalletEmit(${JSON.stringify(event)}, ${JSON.stringify(value)})`);
+      if (!page.isClosed())
+        await page.evaluate(`window.__testWalletEmit(${JSON.stringify(event)}, ${JSON.stringify(value)})`);
   }
 
   private async handle(method: string, params: unknown[]): Promise<Answer> {
@@ -85,8 +88,10 @@ export class TestWallet {
   private async answer(method: string, params: unknown[]): Promise<unknown> {
     switch (method) {
       case 'eth_requestAccounts':
-      case 'eth_accounts':
+        this.connected = true;
         return [this.account.address.toLowerCase()]; // wallets answer in lowercase
+      case 'eth_accounts':
+        return this.connected ? [this.account.address.toLowerCase()] : [];
       case 'eth_chainId':
         return hex(this.chainId);
       case 'wallet_addEthereumChain': {
@@ -111,7 +116,9 @@ export class TestWallet {
           throw Object.assign(new Error(`not the connected account: ${address}`), { code: 4100 });
         const data = JSON.parse(json) as TypedMessage<MessageTypes>;
         if (Number(data.domain.chainId) !== this.chainId)
-          throw Object.assign(new Error(`domain chainId ${data.domain.chainId} is not the active chain`), { code: -32602 });
+          throw Object.assign(new Error(`domain chainId ${data.domain.chainId} is not the active chain`), {
+            code: -32602,
+          });
         return signTypedData({
           privateKey: Buffer.from(this.account.privateKey.slice(2), 'hex'),
           data,

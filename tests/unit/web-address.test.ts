@@ -28,7 +28,13 @@ describe('web/src/address.ts agrees with server/address.ts', () => {
     for (let i = 0; i < 300; i++) {
       const address = getAddress(hexlify(randomBytes(20)));
       const io = server.toIoAddress(address);
-      for (const form of [address, address.toLowerCase(), `0x${address.slice(2).toUpperCase()}`, io, io.toUpperCase()]) {
+      for (const form of [
+        address,
+        address.toLowerCase(),
+        `0x${address.slice(2).toUpperCase()}`,
+        io,
+        io.toUpperCase(),
+      ]) {
         expect(web.parseAddress(form)).toBe(server.parseAddress(form));
         expect(web.toIoAddress(form)).toBe(server.toIoAddress(form));
         expect(web.bothForms(form)).toEqual(server.bothForms(form));

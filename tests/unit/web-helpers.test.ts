@@ -83,7 +83,10 @@ describe('web app: actions', () => {
       recipient,
       1000n,
     ]);
-    expect(built).toMatchObject({ ok: true, action: { to: target, value: parseEther('1.5').toString(), data: expected } });
+    expect(built).toMatchObject({
+      ok: true,
+      action: { to: target, value: parseEther('1.5').toString(), data: expected },
+    });
   });
 
   it('names what is wrong: the target, the signature, an argument', () => {
@@ -101,6 +104,9 @@ describe('web app: actions', () => {
     const readable = readAction({ to: target, value: '0', data });
     expect(readable.call?.signature).toBe('approve(address,uint256)');
     expect(readable.call?.args.map((a) => a.value)).toEqual([`${toIoAddress(recipient)} (${recipient})`, '7']);
-    expect(readAction({ to: target, value: '1', data: '0xdeadbeef' })).toMatchObject({ selector: '0xdeadbeef', call: null });
+    expect(readAction({ to: target, value: '1', data: '0xdeadbeef' })).toMatchObject({
+      selector: '0xdeadbeef',
+      call: null,
+    });
   });
 });

@@ -109,7 +109,11 @@ export function buildAction(draft: ActionDraft): BuiltAction {
   try {
     fragment = parseSignature(draft.signature);
   } catch {
-    return { ok: false, field: 'signature', error: 'not a function signature; write it like transfer(address,uint256)' };
+    return {
+      ok: false,
+      field: 'signature',
+      error: 'not a function signature; write it like transfer(address,uint256)',
+    };
   }
   const args: unknown[] = [];
   for (const [i, param] of fragment.inputs.entries()) {
@@ -199,7 +203,8 @@ function argumentText(value: unknown, param: ParamType): string {
     const both = bothForms(value);
     return `${both.ioAddress} (${both.address})`;
   }
-  if (Array.isArray(value)) return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  if (Array.isArray(value))
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return typeof value === 'bigint' ? value.toString() : String(value);
 }
 

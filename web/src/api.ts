@@ -49,10 +49,14 @@ export interface Space {
   votingPeriodSeconds: number;
   quorumBps: number;
   passThresholdBps: number;
+  /** What the pass threshold is a share of (absent from older services: For + Against). */
+  majorityOf?: MajorityOf;
   quorumChoices: string[];
   admins: string[];
   executor: string | null;
 }
+
+export type MajorityOf = 'for-against' | 'all-votes';
 
 export interface Window {
   start: number;
@@ -87,6 +91,10 @@ export interface ProposalSummary {
   totalPower: string;
   tally: Tally | null;
   canceledAt: number | null;
+  /** Policy proposals: when and by which admin it was marked actioned, with their note. */
+  actioned?: { at: number; by: BothForms; note: string } | null;
+  /** The result document, once the scheduler wrote it after the vote (absent from older services). */
+  result?: { cid: string; state: string; recordedAt: number } | null;
 }
 
 export interface Action {
@@ -108,6 +116,7 @@ export interface ProposalDetail extends ProposalSummary {
     votingPeriodSeconds: number;
     quorumBps: number;
     passThresholdBps: number;
+    majorityOf?: MajorityOf;
     quorumChoices: string[];
   };
   cid: string;
@@ -248,7 +257,8 @@ export const api = {
   spaces: () => getJson<{ spaces: Space[] }>('/api/spaces').then((body) => body.spaces),
   proposals: (params: { space?: string; state?: string; cursor?: string; limit?: number }) => {
     const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+    for (const [key, value] of Object.entries(params))
+      if (value !== undefined && value !== '') search.set(key, String(value));
     return getJson<{ proposals: ProposalSummary[]; nextCursor: string | null }>(`/api/proposals?${search}`);
   },
   proposal: (id: string) => getJson<ProposalDetail & Record<string, unknown>>(`/api/proposals/${q(id)}`),

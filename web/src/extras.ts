@@ -1,14 +1,19 @@
-// Fields that later issues add to GET /api/proposals/:id: the result document (issue #5), its audit,
-// and the execution transactions (issue #6). They are read defensively, under the names those issues
-// are likely to use, so the page shows them as soon as the API serves them and "not available yet"
-// until then.
+// Fields of GET /api/proposals/:id that came or come later than the rest: the result document
+// (`result: {cid, state, recordedAt}`, issue #5), an audit state and the execution transactions (issue
+// #6). They are read defensively, under the names those issues use or are likely to use, so the page
+// shows them as soon as the API serves them and "not available yet" until then.
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const time = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && /^\d+$/.test(value)
+      ? Number(value)
+      : undefined;
 
 function pick(source: Json, ...keys: string[]): unknown {
   for (const key of keys) if (source[key] !== undefined && source[key] !== null) return source[key];
@@ -17,8 +22,10 @@ function pick(source: Json, ...keys: string[]): unknown {
 
 export interface ResultInfo {
   cid: string;
+  /** The outcome the result document records (Passed, Rejected). */
+  state?: string;
   merkleRoot?: string;
-  computedAt?: number;
+  recordedAt?: number;
 }
 
 export interface AuditInfo {
@@ -36,6 +43,9 @@ export interface TransactionInfo {
 
 export interface Extras {
   result: ResultInfo | null;
+  /** The relayer's progress on a technical proposal (queued, executed, failed…) and its last error. */
+  executionStatus?: string;
+  executionError?: string;
   audit: AuditInfo | null;
   transactions: TransactionInfo[];
   queuedAt?: number;
@@ -51,7 +61,12 @@ function readResult(detail: Json): ResultInfo | null {
   if (!isObject(raw)) return null;
   const cid = text(pick(raw, 'cid', 'resultCid', 'documentCid'));
   if (!cid) return null;
-  return { cid, merkleRoot: text(pick(raw, 'merkleRoot', 'votesRoot')), computedAt: time(pick(raw, 'computedAt', 'createdAt')) };
+  return {
+    cid,
+    state: text(pick(raw, 'state', 'outcome')),
+    merkleRoot: text(pick(raw, 'merkleRoot', 'votesRoot')),
+    recordedAt: time(pick(raw, 'recordedAt', 'computedAt', 'createdAt')),
+  };
 }
 
 function readAudit(detail: Json): AuditInfo | null {
@@ -61,7 +76,12 @@ function readAudit(detail: Json): AuditInfo | null {
   const ok = typeof raw.ok === 'boolean' ? raw.ok : typeof raw.matches === 'boolean' ? raw.matches : undefined;
   const state = text(pick(raw, 'state', 'status')) ?? (ok === undefined ? undefined : ok ? 'matches' : 'mismatch');
   if (!state) return null;
-  return { state, ok, detail: text(pick(raw, 'detail', 'message', 'reason')), checkedAt: time(pick(raw, 'checkedAt', 'at')) };
+  return {
+    state,
+    ok,
+    detail: text(pick(raw, 'detail', 'message', 'reason')),
+    checkedAt: time(pick(raw, 'checkedAt', 'at')),
+  };
 }
 
 function readTransaction(raw: unknown, fallbackLabel: string): TransactionInfo | null {
@@ -80,10 +100,11 @@ function readTransactions(detail: Json): TransactionInfo[] {
   const execution = isObject(detail.execution) ? detail.execution : {};
   const list = pick(execution, 'transactions', 'txs') ?? pick(detail, 'transactions', 'executionTransactions');
   const found: TransactionInfo[] = [];
-  if (Array.isArray(list)) for (const item of list) {
-    const tx = readTransaction(item, 'transaction');
-    if (tx) found.push(tx);
-  }
+  if (Array.isArray(list))
+    for (const item of list) {
+      const tx = readTransaction(item, 'transaction');
+      if (tx) found.push(tx);
+    }
   for (const [key, label] of [
     ['queueTx', 'queue'],
     ['queueTransaction', 'queue'],
@@ -103,6 +124,8 @@ export function readExtras(detail: Json): Extras {
     result: readResult(detail),
     audit: readAudit(detail),
     transactions: readTransactions(detail),
+    executionStatus: text(pick(execution, 'status', 'state')),
+    executionError: text(pick(execution, 'lastError', 'error')),
     queuedAt: time(pick(execution, 'queuedAt') ?? detail.queuedAt),
     executedAt: time(pick(execution, 'executedAt') ?? detail.executedAt),
     confirmedAt: time(detail.confirmedAt),

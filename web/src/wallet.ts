@@ -65,8 +65,14 @@ async function call<T>(provider: Eip1193Provider, method: string, params?: unkno
   }
 }
 
-export const parseChainId = (value: unknown): number =>
-  typeof value === 'number' ? value : typeof value === 'string' ? Number(BigInt(value)) : NaN;
+export function parseChainId(value: unknown): number {
+  if (typeof value === 'number') return value;
+  try {
+    return typeof value === 'string' ? Number(BigInt(value)) : NaN;
+  } catch {
+    return NaN; // not a chain id: shown as the wrong chain
+  }
+}
 
 export const wallet = {
   accounts: (provider: Eip1193Provider) => call<string[]>(provider, 'eth_accounts'),

@@ -10,6 +10,7 @@ const WHAT: Record<string, string> = {
   Support: 'Your support',
   Vote: 'Your vote',
   CancelProposal: 'Your cancellation',
+  MarkActioned: 'Your mark',
 };
 
 /** The state of one submission: waiting for the wallet, sending, refused, or accepted with its receipt. */
@@ -71,7 +72,7 @@ export function ReceiptPanel({ accepted, what }: { accepted: Accepted; what: str
       <strong className="notice-title">
         {what} {accepted.duplicate ? 'was already accepted' : 'was accepted'}
       </strong>
-      <dl className="facts">
+      <dl className="facts facts-stacked">
         <dt>Log position</dt>
         <dd>
           #{receipt.sequence} · {dateTime(receipt.received)}

@@ -62,11 +62,14 @@ export function WalletNotice({ compact = false }: { compact?: boolean }) {
     return (
       <Notice tone="warning" title="Wrong network">
         <p>
-          Your wallet is on {chainName(wallet.chainId ?? 0)} (chain id {wallet.chainId}). This service counts votes
-          on {chainName(service.chainId)} (chain id {service.chainId}); messages signed for another chain are
-          refused.
+          Your wallet is on {chainName(wallet.chainId ?? 0)} (chain id {wallet.chainId}). This service counts votes on{' '}
+          {chainName(service.chainId)} (chain id {service.chainId}); messages signed for another chain are refused.
         </p>
-        {wallet.error && <p className="error-text">{wallet.error.rejected ? 'The switch was rejected in the wallet.' : wallet.error.message}</p>}
+        {wallet.error && (
+          <p className="error-text">
+            {wallet.error.rejected ? 'The switch was rejected in the wallet.' : wallet.error.message}
+          </p>
+        )}
         <button type="button" className="button" onClick={() => void switchChain()} disabled={wallet.switching}>
           {wallet.switching ? 'Switching…' : `Switch to ${chainName(service.chainId)}`}
         </button>

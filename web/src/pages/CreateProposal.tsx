@@ -9,7 +9,7 @@ import {
   type ActionDraft,
   type BuiltAction,
 } from '../actions.js';
-import { isAddress, toIoAddress } from '../address.js';
+import { isAddress, parseAddress, toIoAddress } from '../address.js';
 import { api, ApiError, type Action, type Power } from '../api.js';
 import { Address } from '../components/Address.js';
 import { SubmissionStatus } from '../components/Submission.js';
@@ -76,10 +76,12 @@ export function CreateProposal() {
     if (!space) found.push('Choose a space.');
     if (title.trim() === '') found.push('Give the proposal a title.');
     if (title.trim().length > LIMITS.title) found.push(`The title is limited to ${LIMITS.title} characters.`);
-    if (body.length > LIMITS.body) found.push(`The description is limited to ${LIMITS.body.toLocaleString('en-US')} characters.`);
+    if (body.length > LIMITS.body)
+      found.push(`The description is limited to ${LIMITS.body.toLocaleString('en-US')} characters.`);
     const link = discussion.trim();
     if (link && !/^https?:\/\/\S+$/.test(link)) found.push('The discussion link must be an http(s) URL, or empty.');
-    if (link.length > LIMITS.discussion) found.push(`The discussion link is limited to ${LIMITS.discussion} characters.`);
+    if (link.length > LIMITS.discussion)
+      found.push(`The discussion link is limited to ${LIMITS.discussion} characters.`);
     if (kind === 'technical') {
       if (drafts.length === 0) found.push('A technical proposal needs at least one action.');
       built.forEach((b, i) => {
@@ -184,7 +186,8 @@ export function CreateProposal() {
             In {space.name}: support of {bpsText(space.supportThresholdBps)} of the weighted total within{' '}
             {formatDuration(space.supportPeriodSeconds)} starts a vote {formatDuration(space.votingDelaySeconds)} later,
             lasting {formatDuration(space.votingPeriodSeconds)}; it passes with a turnout of {bpsText(space.quorumBps)}{' '}
-            and For above {bpsText(space.passThresholdBps)} of For + Against.
+            and For above {bpsText(space.passThresholdBps)} of{' '}
+            {space.majorityOf === 'all-votes' ? 'all votes cast' : 'For + Against'}.
           </p>
         )}
 
@@ -323,8 +326,14 @@ export function CreateProposal() {
                   const a = readAction(action);
                   return (
                     <li key={i} className="action small">
-                      {a.call ? <code>{a.call.signature}</code> : a.data === '0x' ? 'Transfer' : <code>{a.selector}</code>} on{' '}
-                      <Address address={a.to.address} /> with {formatIotx(a.value, 6)} IOTX
+                      {a.call ? (
+                        <code>{a.call.signature}</code>
+                      ) : a.data === '0x' ? (
+                        'Transfer'
+                      ) : (
+                        <code>{a.selector}</code>
+                      )}{' '}
+                      on <Address address={a.to.address} /> with {formatIotx(a.value, 6)} IOTX
                       {a.call && a.call.args.length > 0 && (
                         <ul className="plain">
                           {a.call.args.map((arg) => (
@@ -381,8 +390,8 @@ function ActionBuilder({
     <fieldset className="action-builder">
       <legend>Actions</legend>
       <p className="small muted">
-        Each action is a call the executor makes if the proposal passes, in this order: a target, an amount of IOTX
-        to send, and a function with its arguments (leave the function empty to only send IOTX).
+        Each action is a call the executor makes if the proposal passes, in this order: a target, an amount of IOTX to
+        send, and a function with its arguments (leave the function empty to only send IOTX).
       </p>
       {drafts.map((draft, i) => {
         const result = built[i];
@@ -409,7 +418,11 @@ function ActionBuilder({
                   aria-invalid={draft.target !== '' && !isAddress(draft.target.trim())}
                 />
                 {isAddress(draft.target.trim()) && (
-                  <span className="hint break">{toIoAddress(draft.target.trim())}</span>
+                  <span className="hint break">
+                    {draft.target.trim().toLowerCase().startsWith('io1')
+                      ? parseAddress(draft.target.trim())
+                      : toIoAddress(draft.target.trim())}
+                  </span>
                 )}
               </label>
               <label className="field">

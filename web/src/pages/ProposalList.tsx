@@ -113,13 +113,14 @@ export function ProposalList() {
 
       {query && items.length > 0 && (
         <p className="muted small" aria-live="polite">
-          {shown.length} of the {items.length} proposals loaded match “{query}”{cursor ? ' (load more to search further)' : ''}.
+          {shown.length} of the {items.length} proposals loaded match “{query}”
+          {cursor ? ' (load more to search further)' : ''}.
         </p>
       )}
 
       <ul className="proposal-list" aria-busy={loading}>
         {shown.map((p) => (
-          <ProposalCard key={p.id} proposal={p} />
+          <ProposalCard key={p.id} proposal={p} spaceName={spaces?.find((s) => s.id === p.space)?.name ?? p.space} />
         ))}
       </ul>
 
@@ -141,14 +142,14 @@ export function ProposalList() {
   );
 }
 
-function ProposalCard({ proposal: p }: { proposal: ProposalSummary }) {
+function ProposalCard({ proposal: p, spaceName }: { proposal: ProposalSummary; spaceName: string }) {
   return (
     <li className="card proposal-card">
       <div className="proposal-card-head">
         <StateBadge state={p.state} />
         <KindTag kind={p.kind} />
         <span className="muted small">
-          {p.space} · <When time={p.createdAt} prefix="created" />
+          {spaceName} · <When time={p.createdAt} prefix="created" />
         </span>
       </div>
       <h2 className="proposal-card-title">
@@ -188,7 +189,11 @@ function CardStatus({ proposal: p }: { proposal: ProposalSummary }) {
     const total = BigInt(p.tally.for) + BigInt(p.tally.against) + BigInt(p.tally.abstain);
     return (
       <div className="card-status">
-        <div className="tally-strip" role="img" aria-label={`For ${percent(p.tally.for, total)}, Against ${percent(p.tally.against, total)}, Abstain ${percent(p.tally.abstain, total)}`}>
+        <div
+          className="tally-strip"
+          role="img"
+          aria-label={`For ${percent(p.tally.for, total)}, Against ${percent(p.tally.against, total)}, Abstain ${percent(p.tally.abstain, total)}`}
+        >
           <span className="tone-for" style={{ flexGrow: fraction(p.tally.for, total) }} />
           <span className="tone-against" style={{ flexGrow: fraction(p.tally.against, total) }} />
           <span className="tone-abstain" style={{ flexGrow: fraction(p.tally.abstain, total) }} />

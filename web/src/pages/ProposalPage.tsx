@@ -144,7 +144,8 @@ function useAutoRefresh(p: ProposalDetail | undefined, reload: () => void) {
   useEffect(() => {
     loadedAt.current = nowSeconds();
   }, [p]);
-  const open = p ? OPEN_STATES.has(p.state) : false;
+  // Open, or the vote ended and the result document is still being written (the scheduler's next pass).
+  const open = p ? OPEN_STATES.has(p.state) || (p.tally !== null && p.result === null) : false;
   useEffect(() => {
     if (!p || !open) return;
     const boundaries = [p.supportWindow.end, p.votingWindow?.start, p.votingWindow?.end];
@@ -155,9 +156,9 @@ function useAutoRefresh(p: ProposalDetail | undefined, reload: () => void) {
   }, [now, p, open]);
   useEffect(() => {
     if (!open) return;
-    const timer = window.setInterval(() => reloadRef.current(), 15_000);
+    const timer = window.setInterval(() => reloadRef.current(), OPEN_STATES.has(p?.state ?? '') ? 15_000 : 5_000);
     return () => window.clearInterval(timer);
-  }, [open]);
+  }, [open, p?.state]);
 }
 
 function TimeLeft({ proposal: p }: { proposal: ProposalDetail }) {
@@ -168,9 +169,12 @@ function TimeLeft({ proposal: p }: { proposal: ProposalDetail }) {
       <span className="muted small"> · {dateTime(end)}</span>
     </p>
   );
-  if (p.state === 'Pending') return now < p.supportWindow.end ? line('left to reach the support threshold', p.supportWindow.end) : null;
-  if (p.state === 'Supported' && p.votingWindow) return now < p.votingWindow.start ? line('until voting opens', p.votingWindow.start) : null;
-  if (p.state === 'Voting' && p.votingWindow) return now < p.votingWindow.end ? line('left to vote', p.votingWindow.end) : null;
+  if (p.state === 'Pending')
+    return now < p.supportWindow.end ? line('left to reach the support threshold', p.supportWindow.end) : null;
+  if (p.state === 'Supported' && p.votingWindow)
+    return now < p.votingWindow.start ? line('until voting opens', p.votingWindow.start) : null;
+  if (p.state === 'Voting' && p.votingWindow)
+    return now < p.votingWindow.end ? line('left to vote', p.votingWindow.end) : null;
   const ended = p.votingWindow?.end ?? p.canceledAt ?? p.supportWindow.end;
   return (
     <p className="time-left muted">
@@ -183,7 +187,9 @@ function TimeLeft({ proposal: p }: { proposal: ProposalDetail }) {
 function StatusCard({ proposal: p, space }: { proposal: ProposalDetail; space: Space | undefined }) {
   const tally = p.tally;
   const cast = tally ? BigInt(tally.for) + BigInt(tally.against) + BigInt(tally.abstain) : 0n;
-  const decisive = tally ? BigInt(tally.for) + BigInt(tally.against) : 0n;
+  // What the pass threshold is a share of: For + Against, or every vote cast (majorityOf 'all-votes').
+  const allVotes = p.rules.majorityOf === 'all-votes';
+  const base = tally ? BigInt(tally.for) + BigInt(tally.against) + (allVotes ? BigInt(tally.abstain) : 0n) : 0n;
   const supportBps = p.rules.supportThresholdBps;
   return (
     <section className="card status-card" aria-labelledby="status-title">
@@ -196,14 +202,9 @@ function StatusCard({ proposal: p, space }: { proposal: ProposalDetail; space: S
         label={`Support: ${percent(p.supportPower, p.supportThreshold)} of the threshold`}
       />
       <p className="small" data-testid="support-line">
-        {formatIotx(p.supportPower, 0)} of {formatIotx(p.supportThreshold, 0)} IOTX needed ({bpsText(supportBps)} of
-        the weighted total at the snapshot)
-        {p.supportedAt ? (
-          <>
-            {' '}
-            · reached {dateTime(p.supportedAt)} ✓
-          </>
-        ) : null}
+        {formatIotx(p.supportPower, 0)} of {formatIotx(p.supportThreshold, 0)} IOTX needed ({bpsText(supportBps)} of the
+        weighted total at the snapshot)
+        {p.supportedAt ? <> · reached {dateTime(p.supportedAt)} ✓</> : null}
       </p>
 
       <h3>Votes</h3>
@@ -238,8 +239,8 @@ function StatusCard({ proposal: p, space }: { proposal: ProposalDetail; space: S
             />
           </div>
           <p className="small">
-            Majority: For has {percent(tally.for, decisive)} of For + Against; more than {bpsText(p.rules.passThresholdBps)}{' '}
-            needed {tally.majorityReached ? '✓' : '✗'}
+            Majority: For has {percent(tally.for, base)} of {allVotes ? 'all votes cast' : 'For + Against'}; more than{' '}
+            {bpsText(p.rules.passThresholdBps)} needed {tally.majorityReached ? '✓' : '✗'}
           </p>
           <p className="small muted">
             {p.state === 'Voting' ? 'If the vote ended now, the proposal would ' : 'The proposal '}
@@ -254,7 +255,7 @@ function StatusCard({ proposal: p, space }: { proposal: ProposalDetail; space: S
         </p>
       )}
 
-      <dl className="facts small">
+      <dl className="facts facts-stacked small">
         <dt>Weighted total at the snapshot</dt>
         <dd>{formatIotx(p.totalPower, 0)} IOTX</dd>
         <dt>Support window</dt>
@@ -291,7 +292,7 @@ function ParticipateCard({
   supports: Async<SupportEntry[]>;
   onAccepted: () => void;
 }) {
-  const { wallet, ready, sign } = useApp();
+  const { wallet, ready, sign, spaces } = useApp();
   const account = wallet.account;
   const power = useAsync(
     () => (ready && account ? api.power(p.space, account, p.snapshot) : undefined),
@@ -312,12 +313,22 @@ function ParticipateCard({
   const counted = myVotes.find((v) => v.counted);
   const supported = (supports.data ?? []).some((s) => sameAddress(s.supporter.address, account ?? undefined));
   const isAuthor = sameAddress(p.author.address, account ?? undefined);
+  const [note, setNote] = useState('');
+  const space = spaces?.find((s) => s.id === p.space);
+  const canMarkActioned =
+    p.kind === 'policy' &&
+    p.state === 'Confirmed' &&
+    !p.actioned &&
+    (space?.admins ?? []).some((admin) => sameAddress(admin, account ?? undefined));
   const busy = submission.phase === 'signing' || submission.phase === 'sending';
   const noPower = power.data !== undefined && BigInt(power.data.total) === 0n;
   const supportOpen = p.state === 'Pending' && now < p.supportWindow.end;
   const votingOpen = p.state === 'Voting' && p.votingWindow !== null && now < p.votingWindow.end;
 
-  const submit = (primaryType: 'Support' | 'Vote' | 'CancelProposal', fields: Record<string, string | number>) => {
+  const submit = (
+    primaryType: 'Support' | 'Vote' | 'CancelProposal' | 'MarkActioned',
+    fields: Record<string, string | number>,
+  ) => {
     if (!account) return;
     const timestamp =
       primaryType === 'Vote'
@@ -337,11 +348,11 @@ function ParticipateCard({
       {ready && (
         <>
           <YourPower power={power} snapshot={p.snapshot} />
-          {noPower && (
+          {noPower && OPEN_STATES.has(p.state) && (
             <Notice tone="warning" title="No voting power at the snapshot">
               <p>
-                This account had no stake at block {p.snapshot.toLocaleString('en-US')}, so it cannot support or vote
-                on this proposal. Power counts only if it was staked before a proposal&apos;s snapshot.
+                This account had no stake at block {p.snapshot.toLocaleString('en-US')}, so it cannot support or vote on
+                this proposal. Power counts only if it was staked before a proposal&apos;s snapshot.
               </p>
             </Notice>
           )}
@@ -388,9 +399,10 @@ function ParticipateCard({
               }}
             >
               {counted && (
-                <p className="done">
-                  Your vote: <strong className={`choice-${CHOICE_CLASS[counted.choice]}`}>{choiceName(counted.choice)}</strong>{' '}
-                  ({formatIotx(counted.power, 0)} IOTX). You can change it until voting ends.
+                <p className="your-vote">
+                  Your vote:{' '}
+                  <strong className={`choice-${CHOICE_CLASS[counted.choice]}`}>{choiceName(counted.choice)}</strong> (
+                  {formatIotx(counted.power, 0)} IOTX). You can change it until voting ends.
                 </p>
               )}
               <fieldset>
@@ -419,7 +431,28 @@ function ParticipateCard({
               </button>
             </form>
           )}
-          {!OPEN_STATES.has(p.state) && <p className="small muted">This proposal is closed: nothing left to sign.</p>}
+          {canMarkActioned ? (
+            <form
+              className="vote-form"
+              onSubmit={(event) => {
+                event.preventDefault();
+                submit('MarkActioned', { note: note.trim() });
+              }}
+            >
+              <p className="small">
+                As an admin of this space, mark this confirmed proposal actioned once it was acted on.
+              </p>
+              <label className="field">
+                <span>Note (what was done, with links)</span>
+                <textarea value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)} />
+              </label>
+              <button type="submit" className="button" disabled={busy}>
+                Mark actioned
+              </button>
+            </form>
+          ) : (
+            !OPEN_STATES.has(p.state) && <p className="small muted">This proposal is closed: nothing left to sign.</p>
+          )}
         </>
       )}
       <SubmissionStatus submission={submission} />
@@ -447,7 +480,9 @@ function YourPower({ power, snapshot }: { power: Async<Power>; snapshot: number 
       </p>
       {power.data.strategies.length > 0 && (
         <details>
-          <summary>Breakdown{buckets.length > 0 ? ` (${buckets.length} bucket${buckets.length === 1 ? '' : 's'})` : ''}</summary>
+          <summary>
+            Breakdown{buckets.length > 0 ? ` (${buckets.length} bucket${buckets.length === 1 ? '' : 's'})` : ''}
+          </summary>
           {power.data.strategies.map((s) => (
             <div key={s.name} className="strategy">
               <p className="small">
@@ -474,18 +509,23 @@ function YourPower({ power, snapshot }: { power: Async<Power>; snapshot: number 
                       {s.buckets.map((b) => (
                         <tr key={`${b.kind}-${b.contract?.address ?? ''}-${b.index}`}>
                           <td>
-                            #{b.index} {b.kind === 'nft' ? 'NFT' : ''}
+                            #{b.index}
+                            {b.kind === 'nft' ? ' NFT' : ''}
                             <div className="muted tiny">
-                              to <Address address={b.candidate.address} />
+                              to <Address address={b.candidate.address} compact />
                             </div>
                           </td>
                           <td>{formatIotx(b.amount, 0)}</td>
                           <td>
                             {b.durationBlocks !== null
                               ? `${Number(b.durationBlocks).toLocaleString('en-US')} blocks`
-                              : formatDuration(b.durationSeconds)}
+                              : `${Math.round(b.durationSeconds / 86_400)} d`}
                             <div className="muted tiny">
-                              {[b.autoStake ? 'auto-stake' : null, b.selfStake ? 'self-stake' : null, b.status !== 'active' ? b.status : null]
+                              {[
+                                b.autoStake ? 'auto-stake' : null,
+                                b.selfStake ? 'self-stake' : null,
+                                b.status !== 'staked' ? b.status : null,
+                              ]
                                 .filter(Boolean)
                                 .join(' · ')}
                             </div>
@@ -509,9 +549,9 @@ function ActionsSection({ proposal: p }: { proposal: ProposalDetail }) {
   const readable = useMemo(() => p.actions.map(readAction), [p.actions]);
   return (
     <section className="card" aria-labelledby="actions-title">
-      <h2 id="actions-title">Actions if it passes</h2>
+      <h2 id="actions-title">Actions</h2>
       <p className="small muted">
-        Executed in this order by the executor contract, exactly as signed.
+        If the proposal passes, the executor contract makes these calls in this order, exactly as signed.
         {p.actionsHash && (
           <>
             {' '}
@@ -565,6 +605,7 @@ function ActionsSection({ proposal: p }: { proposal: ProposalDetail }) {
 
 function OutcomeSection({ proposal: p, extras }: { proposal: ProposalDetail; extras: Extras }) {
   const notYet = <span className="muted">Not available yet</span>;
+  const voteEnded = p.state !== 'Voting' && p.tally !== null;
   return (
     <section className="card" aria-labelledby="outcome-title">
       <h2 id="outcome-title">Result and audit</h2>
@@ -572,9 +613,19 @@ function OutcomeSection({ proposal: p, extras }: { proposal: ProposalDetail; ext
         <dt>Result document</dt>
         <dd data-testid="result">
           {extras.result ? (
-            <a href={ipfsPath(extras.result.cid)} target="_blank" rel="noopener">
-              IPFS {extras.result.cid.slice(0, 14)}…
-            </a>
+            <>
+              <a href={ipfsPath(extras.result.cid)} target="_blank" rel="noopener">
+                IPFS {extras.result.cid.slice(0, 14)}…
+              </a>
+              {extras.result.state && <> · {extras.result.state}</>}
+              {extras.result.recordedAt !== undefined && (
+                <span className="small muted"> · recorded {dateTime(extras.result.recordedAt)}</span>
+              )}
+            </>
+          ) : voteEnded ? (
+            <span className="muted">Being written…</span>
+          ) : OPEN_STATES.has(p.state) ? (
+            <span className="muted">Written when the vote ends</span>
           ) : (
             notYet
           )}
@@ -592,7 +643,15 @@ function OutcomeSection({ proposal: p, extras }: { proposal: ProposalDetail; ext
               {extras.audit.detail && <div className="small muted">{extras.audit.detail}</div>}
             </>
           ) : (
-            notYet
+            <>
+              {notYet}
+              {extras.result && (
+                <div className="small muted">
+                  Anyone can check the result from IPFS and the chain alone:{' '}
+                  <code className="break">npm run audit -- {p.id}</code>
+                </div>
+              )}
+            </>
           )}
         </dd>
         {p.kind === 'technical' && (
@@ -611,16 +670,29 @@ function OutcomeSection({ proposal: p, extras }: { proposal: ProposalDetail; ext
               ) : (
                 notYet
               )}
+              {extras.executionStatus && <div className="small">Relayer: {extras.executionStatus}</div>}
+              {extras.executionError && <div className="small error-text">{extras.executionError}</div>}
               {extras.queuedAt !== undefined && <div className="small">Queued {dateTime(extras.queuedAt)}</div>}
               {extras.eta !== undefined && <div className="small">Executable from {dateTime(extras.eta)}</div>}
               {extras.executedAt !== undefined && <div className="small">Executed {dateTime(extras.executedAt)}</div>}
             </dd>
           </>
         )}
-        {p.kind === 'policy' && extras.confirmedAt !== undefined && (
+        {p.kind === 'policy' && (
           <>
-            <dt>Confirmed</dt>
-            <dd>{dateTime(extras.confirmedAt)}</dd>
+            <dt>Actioned</dt>
+            <dd data-testid="actioned">
+              {p.actioned ? (
+                <>
+                  {dateTime(p.actioned.at)} by <Address address={p.actioned.by.address} />
+                  {p.actioned.note && <div className="small">“{p.actioned.note}”</div>}
+                </>
+              ) : p.state === 'Confirmed' ? (
+                <span className="muted">Not yet: a space admin marks it once the foundation acted on it</span>
+              ) : (
+                notYet
+              )}
+            </dd>
           </>
         )}
       </dl>
@@ -681,7 +753,15 @@ function VotesSection({ votes, proposal: p }: { votes: Async<VoteEntry[]>; propo
   const sorted = useMemo(
     () =>
       [...(votes.data ?? [])].sort((a, b) =>
-        a.counted !== b.counted ? (a.counted ? -1 : 1) : BigInt(b.power) > BigInt(a.power) ? 1 : BigInt(b.power) < BigInt(a.power) ? -1 : a.sequence - b.sequence,
+        a.counted !== b.counted
+          ? a.counted
+            ? -1
+            : 1
+          : BigInt(b.power) > BigInt(a.power)
+            ? 1
+            : BigInt(b.power) < BigInt(a.power)
+              ? -1
+              : a.sequence - b.sequence,
       ),
     [votes.data],
   );
@@ -695,7 +775,9 @@ function VotesSection({ votes, proposal: p }: { votes: Async<VoteEntry[]>; propo
       </h2>
       {votes.error && <p className="error-text">{votes.error.message}</p>}
       {sorted.length === 0 ? (
-        <p className="muted small">{p.state === 'Voting' ? 'No votes yet.' : p.votingWindow ? 'No votes.' : 'Voting has not started.'}</p>
+        <p className="muted small">
+          {p.state === 'Voting' ? 'No votes yet.' : p.votingWindow ? 'No votes.' : 'Voting has not started.'}
+        </p>
       ) : (
         <ul className="entries" data-testid="votes">
           {shown.map((v) => (

@@ -1,0 +1,2 @@
+ALTER TABLE "Execution" ADD COLUMN "queuedAt" BIGINT;
+ALTER TABLE "Execution" ADD COLUMN "executedAt" BIGINT;

@@ -1,0 +1,2 @@
+ALTER TABLE "Execution" ADD COLUMN "queuedAt" INTEGER;
+ALTER TABLE "Execution" ADD COLUMN "executedAt" INTEGER;

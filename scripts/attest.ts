@@ -1,0 +1,84 @@
+// npm run attest -- <proposal id> [--api <url>] [--rpc <url>] [--gateway <url>]: an external
+// attestor's step. Runs the independent audit (npm run audit); only if the pinned result matches the
+// log and the chain does it sign the executor's Outcome with ATTESTOR_PRIVATE_KEY and submit it to
+// POST /api/attestations. Exit code 0: attested; 1: refused (the audit disagrees); 2: could not run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Wallet } from 'ethers';
+import { auditProposal } from '../server/audit/audit.js';
+import { gatewaySource } from '../server/audit/source.js';
+import { executorDomain, OUTCOME_TYPES } from '../server/execution/executor.js';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      api: { type: 'string', default: 'http://127.0.0.1:8080' },
+      rpc: { type: 'string', default: process.env.RPC_URL || 'http://127.0.0.1:8545' },
+      gateway: { type: 'string' },
+    },
+  });
+  const proposalId = positionals[0]?.toLowerCase();
+  const key = process.env.ATTESTOR_PRIVATE_KEY;
+  if (!proposalId || !/^0x[0-9a-f]{64}$/.test(proposalId) || !key) {
+    console.error(
+      'usage: ATTESTOR_PRIVATE_KEY=0x… npm run attest -- <proposal id> [--api <url>] [--rpc <url>] [--gateway <url>]',
+    );
+    return 2;
+  }
+  const api = values.api!.replace(/\/+$/, '');
+  const proposal = (await (await fetch(`${api}/api/proposals/${proposalId}`)).json()) as {
+    space: string;
+    result: { cid: string } | null;
+  };
+  if (!proposal.result) throw new Error(`proposal ${proposalId} has no result yet`);
+  const space = (await (await fetch(`${api}/api/spaces/${proposal.space}`)).json()) as { executor: string | null };
+  if (!space.executor) throw new Error(`space ${proposal.space} has no executor`);
+
+  const scratchDir = mkdtempSync(path.join(tmpdir(), 'gov-attest-'));
+  try {
+    console.log(`Auditing ${proposalId} before attesting…`);
+    const report = await auditProposal({
+      proposalId,
+      resultCid: proposal.result.cid,
+      source: gatewaySource(values.gateway ?? api),
+      rpcUrl: values.rpc!,
+      scratchDir,
+      progress: (line) => console.log(`  … ${line}`),
+    });
+    for (const finding of report.findings) console.log(`${finding.ok ? '✓' : '✗'} ${finding.check}: ${finding.detail}`);
+    if (!report.ok || !report.rebuilt || report.rebuilt.state !== 'Passed' || !report.rebuilt.proposal.actionsHash) {
+      console.log('\nNot attesting: the audit does not confirm a passed technical proposal.');
+      return 1;
+    }
+    // The actions hash comes from the signed proposal as the audit read it, not from the service.
+    const outcome = { proposalId, actionsHash: report.rebuilt.proposal.actionsHash, resultCid: proposal.result.cid };
+    const wallet = new Wallet(key);
+    const signature = await wallet.signTypedData(
+      executorDomain(Number(report.rebuilt.chainId), space.executor),
+      OUTCOME_TYPES,
+      outcome,
+    );
+    const response = await fetch(`${api}/api/attestations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ proposalId, signature }),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(`the service refused the attestation: ${JSON.stringify(answer)}`);
+    console.log(`\nAttested as ${wallet.address}: ${JSON.stringify(outcome)}`);
+    return 0;
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`attest could not run: ${(error as Error).message}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,76 @@
+import { Contract, Signature, verifyTypedData, type JsonRpcProvider } from 'ethers';
+import type { Database } from '../db/index.js';
+import { MessageError } from '../messages/errors.js';
+import { findProposal } from '../proposals/repository.js';
+import type { Space } from '../spaces/schema.js';
+import { executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type Outcome } from './executor.js';
+
+// Attestations: signatures of a passed technical proposal's Outcome by the executor's attestors.
+// The service keeps them for the relayer; the executor contract is what finally counts them.
+
+/** The Outcome of a proposal whose result passed, or a refusal saying why there is none. */
+export async function outcomeOf(
+  db: Database,
+  spaces: Map<string, Space>,
+  proposalId: string,
+): Promise<{ outcome: Outcome; executor: string }> {
+  const proposal = await findProposal(db.client, proposalId);
+  if (!proposal) throw new MessageError(404, 'unknown_proposal', `no proposal ${proposalId}`, 'proposalId');
+  if (proposal.kind !== 'technical' || !proposal.actionsHash) {
+    throw new MessageError(409, 'not_technical', 'only technical proposals are executed', 'proposalId');
+  }
+  if (proposal.result?.state !== 'Passed')
+    throw new MessageError(409, 'not_passed', 'the proposal has no passed result', 'proposalId');
+  const executor = spaces.get(proposal.spaceId)?.executor;
+  if (!executor)
+    throw new MessageError(409, 'no_executor', `space "${proposal.spaceId}" has no executor`, 'proposalId');
+  return {
+    outcome: { proposalId: proposal.id, actionsHash: proposal.actionsHash, resultCid: proposal.result.cid },
+    executor,
+  };
+}
+
+/**
+ * Verifies an attestor's signature of the proposal's Outcome (domain: chain id and executor
+ * address) and that the executor lists the signer as an attestor, then stores it (idempotently).
+ */
+export async function acceptAttestation(
+  deps: { db: Database; spaces: Map<string, Space>; provider: JsonRpcProvider; chainId: number; clock: () => number },
+  proposalId: string,
+  signature: string,
+): Promise<{ attestor: string; outcome: Outcome }> {
+  const { outcome, executor } = await outcomeOf(deps.db, deps.spaces, proposalId);
+  let attestor: string;
+  try {
+    attestor = verifyTypedData(
+      executorDomain(deps.chainId, executor),
+      OUTCOME_TYPES,
+      outcome,
+      Signature.from(signature),
+    );
+  } catch {
+    throw new MessageError(400, 'invalid_signature', 'not a signature of this proposal’s Outcome', 'signature');
+  }
+  const contract = new Contract(executor, EXECUTOR_ABI, deps.provider);
+  if (!(await contract.getFunction('isAttestor')(attestor))) {
+    throw new MessageError(
+      403,
+      'not_attestor',
+      `${attestor} is not an attestor of the executor ${executor}`,
+      'signature',
+    );
+  }
+  await deps.db.client.attestation.upsert({
+    where: { proposalId_attestor: { proposalId, attestor } },
+    create: {
+      proposalId,
+      attestor,
+      signature,
+      actionsHash: outcome.actionsHash,
+      resultCid: outcome.resultCid,
+      receivedAt: BigInt(Math.floor(deps.clock() / 1000)),
+    },
+    update: {},
+  });
+  return { attestor, outcome };
+}

@@ -1,0 +1,200 @@
+// The executor's off-chain half, free of Hardhat and solc: the EIP-712 domain and types the
+// attestors sign, outcome digests and signatures, and the contract's ABI with a typed handle, for
+// server code (attestor, relayer) and scripts alike. contracts/GovernanceExecutor.sol is the contract;
+// scripts/lib/executor.ts deploys it (and re-exports all of this). docs/executor.md explains it.
+import {
+  Contract,
+  TypedDataEncoder,
+  getAddress,
+  type BaseContract,
+  type BaseContractMethod,
+  type BigNumberish,
+  type BytesLike,
+  type ContractRunner,
+  type ContractTransactionResponse,
+  type Signer,
+  type TypedDataField,
+} from 'ethers';
+
+export const EXECUTOR_DOMAIN_NAME = 'IoTeX Governance Executor';
+export const EXECUTOR_DOMAIN_VERSION = '1';
+
+/** The executor's EIP-712 domain: bound to one chain and one executor contract. */
+export interface ExecutorDomain {
+  name: typeof EXECUTOR_DOMAIN_NAME;
+  version: typeof EXECUTOR_DOMAIN_VERSION;
+  chainId: number;
+  verifyingContract: string;
+}
+
+/** `{name: "IoTeX Governance Executor", version: "1", chainId, verifyingContract}` (address checksummed). */
+export function executorDomain(chainId: number | bigint, verifyingContract: string): ExecutorDomain {
+  return {
+    name: EXECUTOR_DOMAIN_NAME,
+    version: EXECUTOR_DOMAIN_VERSION,
+    chainId: Number(chainId),
+    verifyingContract: getAddress(verifyingContract),
+  };
+}
+
+/** The type the attestors sign (beyond EIP712Domain), exactly as the contract hashes it. */
+export const OUTCOME_TYPES: { Outcome: TypedDataField[] } = {
+  Outcome: [
+    { name: 'proposalId', type: 'bytes32' },
+    { name: 'actionsHash', type: 'bytes32' },
+    { name: 'resultCid', type: 'string' },
+  ],
+};
+
+/** What attestors sign: a proposal's id, the EIP-712 hash of its `Action[]` and its result's CID. */
+export interface Outcome {
+  proposalId: string;
+  actionsHash: string;
+  resultCid: string;
+}
+
+/** One action as the contract takes it (`to.call{value}(data)`). */
+export interface ExecutorAction {
+  to: string;
+  value: BigNumberish;
+  data: BytesLike;
+}
+
+/** `state(proposalId)` of the contract, by its enum value. */
+export const PROPOSAL_STATES = ['Unknown', 'Queued', 'Vetoed', 'Executed', 'Expired'] as const;
+export type ExecutorProposalState = (typeof PROPOSAL_STATES)[number];
+
+const outcomeTypes = () => ({ Outcome: OUTCOME_TYPES.Outcome.map((field) => ({ ...field })) });
+
+/** The EIP-712 digest of `outcome` for the executor at `executorAddress` on `chainId` (= the contract's `outcomeDigest`). */
+export function outcomeDigest(chainId: number | bigint, executorAddress: string, outcome: Outcome): string {
+  return TypedDataEncoder.hash(executorDomain(chainId, executorAddress), outcomeTypes(), outcome);
+}
+
+/** An attestor's signature of `outcome` for one executor on one chain (65 bytes, canonical low s). */
+export function signOutcome(
+  wallet: Pick<Signer, 'signTypedData'>,
+  executorAddress: string,
+  chainId: number | bigint,
+  outcome: Outcome,
+): Promise<string> {
+  return wallet.signTypedData(executorDomain(chainId, executorAddress), outcomeTypes(), outcome);
+}
+
+/** The contract's full ABI (tests/chain/executor.test.ts checks it against the compiled contract). */
+export const EXECUTOR_ABI = [
+  'constructor(address[] initialAttestors, uint256 initialThreshold, uint256 initialDelay, uint256 initialGracePeriod, address initialGuardian)',
+  'error ActionFailed(uint256 index, address to)',
+  'error ActionsMismatch(bytes32 proposalId, bytes32 queuedHash, bytes32 givenHash)',
+  'error AttestorAlreadyAdded(address attestor)',
+  'error DuplicateSigner(address signer)',
+  'error ECDSAInvalidSignature()',
+  'error ECDSAInvalidSignatureLength(uint256 length)',
+  'error ECDSAInvalidSignatureS(bytes32 s)',
+  'error InsufficientBalance(uint256 index, uint256 balance, uint256 value)',
+  'error InsufficientSignatures(uint256 provided, uint256 required)',
+  'error InvalidDelay(uint256 delay, uint256 min, uint256 max)',
+  'error InvalidGracePeriod(uint256 gracePeriod, uint256 min, uint256 max)',
+  'error InvalidShortString()',
+  'error InvalidThreshold(uint256 threshold, uint256 attestorCount)',
+  'error NotAttestor(address account)',
+  'error NotGuardian(address caller)',
+  'error OnlyThroughProposal(address caller)',
+  'error ProposalAlreadyExecuted(bytes32 proposalId)',
+  'error ProposalAlreadyQueued(bytes32 proposalId)',
+  'error ProposalExpired(bytes32 proposalId, uint256 expiresAt)',
+  'error ProposalNotQueued(bytes32 proposalId)',
+  'error ProposalVetoed(bytes32 proposalId)',
+  'error ReentrancyGuardReentrantCall()',
+  'error StringTooLong(string str)',
+  'error TimelockNotElapsed(bytes32 proposalId, uint256 eta)',
+  'error TooManyAttestors(uint256 max)',
+  'error ZeroAddress()',
+  'event ActionExecuted(bytes32 indexed proposalId, uint256 index, address indexed to, uint256 value, bytes data)',
+  'event AttestorAdded(address indexed attestor)',
+  'event AttestorRemoved(address indexed attestor)',
+  'event DelayChanged(uint256 previousDelay, uint256 newDelay)',
+  'event EIP712DomainChanged()',
+  'event Executed(bytes32 indexed proposalId, address indexed relayer)',
+  'event GracePeriodChanged(uint256 previousGracePeriod, uint256 newGracePeriod)',
+  'event GuardianChanged(address indexed previousGuardian, address indexed newGuardian)',
+  'event Queued(bytes32 indexed proposalId, bytes32 actionsHash, string resultCid, uint256 eta, uint256 expiresAt, address[] signers)',
+  'event ThresholdChanged(uint256 previousThreshold, uint256 newThreshold)',
+  'event Vetoed(bytes32 indexed proposalId, address indexed guardian)',
+  'function ACTION_TYPEHASH() view returns (bytes32)',
+  'function MAX_ATTESTORS() view returns (uint256)',
+  'function MAX_DELAY() view returns (uint256)',
+  'function MAX_GRACE_PERIOD() view returns (uint256)',
+  'function MIN_DELAY() view returns (uint256)',
+  'function MIN_GRACE_PERIOD() view returns (uint256)',
+  'function OUTCOME_TYPEHASH() view returns (bytes32)',
+  'function addAttestor(address attestor)',
+  'function attestors() view returns (address[])',
+  'function delay() view returns (uint256)',
+  'function domainSeparator() view returns (bytes32)',
+  'function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)',
+  'function execute(bytes32 proposalId, (address to, uint256 value, bytes data)[] actions)',
+  'function gracePeriod() view returns (uint256)',
+  'function guardian() view returns (address)',
+  'function hashActions((address to, uint256 value, bytes data)[] actions) pure returns (bytes32)',
+  'function isAttestor(address account) view returns (bool)',
+  'function onERC1155BatchReceived(address, address, uint256[], uint256[], bytes) returns (bytes4)',
+  'function onERC1155Received(address, address, uint256, uint256, bytes) returns (bytes4)',
+  'function onERC721Received(address, address, uint256, bytes) returns (bytes4)',
+  'function outcomeDigest((bytes32 proposalId, bytes32 actionsHash, string resultCid) outcome) view returns (bytes32)',
+  'function proposals(bytes32 proposalId) view returns ((bytes32 actionsHash, uint64 eta, uint64 expiresAt, bool vetoed, bool executed))',
+  'function queue((bytes32 proposalId, bytes32 actionsHash, string resultCid) outcome, bytes[] signatures)',
+  'function removeAttestor(address attestor)',
+  'function setDelay(uint256 newDelay)',
+  'function setGracePeriod(uint256 newGracePeriod)',
+  'function setGuardian(address newGuardian)',
+  'function setThreshold(uint256 newThreshold)',
+  'function state(bytes32 proposalId) view returns (uint8)',
+  'function supportsInterface(bytes4 interfaceId) view returns (bool)',
+  'function threshold() view returns (uint256)',
+  'function veto(bytes32 proposalId)',
+  'receive() payable',
+] as const;
+
+type View<A extends unknown[], R> = BaseContractMethod<A, R, R>;
+type Send<A extends unknown[]> = BaseContractMethod<A, void, ContractTransactionResponse>;
+
+/** `proposals(id)`: all zero for a proposal never queued. */
+export interface QueuedProposal {
+  actionsHash: string;
+  eta: bigint;
+  expiresAt: bigint;
+  vetoed: boolean;
+  executed: boolean;
+}
+
+/** The executor as an ethers Contract, with its own functions typed. */
+export interface GovernanceExecutor extends BaseContract {
+  connect(runner: ContractRunner | null): GovernanceExecutor;
+  queue: Send<[outcome: Outcome, signatures: BytesLike[]]>;
+  veto: Send<[proposalId: BytesLike]>;
+  execute: Send<[proposalId: BytesLike, actions: ExecutorAction[]]>;
+  addAttestor: Send<[attestor: string]>;
+  removeAttestor: Send<[attestor: string]>;
+  setThreshold: Send<[newThreshold: BigNumberish]>;
+  setDelay: Send<[newDelay: BigNumberish]>;
+  setGracePeriod: Send<[newGracePeriod: BigNumberish]>;
+  setGuardian: Send<[newGuardian: string]>;
+  /** The enum value; `PROPOSAL_STATES[Number(state)]` names it. */
+  state: View<[proposalId: BytesLike], bigint>;
+  proposals: View<[proposalId: BytesLike], QueuedProposal>;
+  isAttestor: View<[account: string], boolean>;
+  attestors: View<[], string[]>;
+  threshold: View<[], bigint>;
+  delay: View<[], bigint>;
+  gracePeriod: View<[], bigint>;
+  guardian: View<[], string>;
+  hashActions: View<[actions: ExecutorAction[]], string>;
+  outcomeDigest: View<[outcome: Outcome], string>;
+  domainSeparator: View<[], string>;
+}
+
+/** A typed handle on the executor at `address`. */
+export function connectExecutor(address: string, runner: ContractRunner | null): GovernanceExecutor {
+  return new Contract(address, EXECUTOR_ABI, runner) as unknown as GovernanceExecutor;
+}

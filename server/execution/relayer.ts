@@ -1,0 +1,147 @@
+import { Contract, type HDNodeWallet, type Wallet } from 'ethers';
+import type { Chain } from '../chain/provider.js';
+import type { Database } from '../db/index.js';
+import { backoffMs } from '../ipfs/pin-worker.js';
+import type { MessageDocument } from '../messages/normalize.js';
+import type { Space } from '../spaces/schema.js';
+import { acceptAttestation, outcomeOf } from './attestations.js';
+import { PROPOSAL_STATES, executorDomain, EXECUTOR_ABI, OUTCOME_TYPES } from './executor.js';
+
+// The relayer pays gas, nothing more: it queues a passed technical proposal once enough attestors
+// signed its Outcome, and executes it when the executor's timelock ends. The contract enforces
+// threshold, timelock, veto and exactly-once; a relayer without attestations can do nothing. Each
+// step re-reads the contract first, so a restart, a second relayer or a lost race is harmless.
+
+export interface RelayerDeps {
+  db: Database;
+  spaces: Map<string, Space>;
+  chain: Chain;
+  /** Pays for queue and execute. */
+  wallet: Wallet | HDNodeWallet;
+  /** The service's attestor key: it attests outcomes it computed itself, if the executor lists it. */
+  attestor?: Wallet | HDNodeWallet;
+  /** Unix milliseconds. */
+  clock: () => number;
+}
+
+const FINISHED = ['Executed', 'Vetoed', 'Expired'];
+
+export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; executed: number }> {
+  const { db } = deps;
+  const passed = await db.client.result.findMany({ where: { state: 'Passed' }, select: { proposalId: true } });
+  const technical = await db.client.proposal.findMany({
+    where: { id: { in: passed.map((r) => r.proposalId) }, kind: 'technical' },
+    select: { id: true },
+  });
+  const finished = new Set(
+    (await db.client.execution.findMany({ where: { status: { in: FINISHED } }, select: { proposalId: true } })).map(
+      (e) => e.proposalId,
+    ),
+  );
+  let queued = 0;
+  let executed = 0;
+  for (const { id } of technical.filter((p) => !finished.has(p.id))) {
+    const row = await db.client.execution.upsert({
+      where: { proposalId: id },
+      create: { proposalId: id, status: 'Waiting', nextAttemptAt: BigInt(deps.clock()) },
+      update: {},
+    });
+    if (Number(row.nextAttemptAt) > deps.clock()) continue;
+    try {
+      const step = await advance(deps, id);
+      if (step === 'queued') queued++;
+      if (step === 'executed') executed++;
+      await db.client.execution.update({ where: { proposalId: id }, data: { attempts: 0, lastError: null } });
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      await db.client.execution.update({
+        where: { proposalId: id },
+        data: {
+          attempts,
+          nextAttemptAt: BigInt(deps.clock() + backoffMs(attempts)),
+          lastError: (error as Error).message.slice(0, 500),
+        },
+      });
+    }
+  }
+  return { queued, executed };
+}
+
+async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' | 'executed' | 'waiting'> {
+  const { db, chain } = deps;
+  const { outcome, executor } = await outcomeOf(db, deps.spaces, proposalId);
+  const contract = new Contract(executor, EXECUTOR_ABI, deps.wallet);
+  const now = BigInt(Math.floor(deps.clock() / 1000));
+  if (deps.attestor) await selfAttest(deps, proposalId, executor);
+
+  const state = PROPOSAL_STATES[Number(await contract.getFunction('state')(proposalId))];
+  if (state === 'Executed' || state === 'Vetoed' || state === 'Expired') {
+    await db.client.execution.update({
+      where: { proposalId },
+      data: { status: state, ...(state === 'Executed' ? { executedAt: now } : {}) },
+    });
+    return 'waiting';
+  }
+  if (state === 'Unknown') {
+    const threshold = Number(await contract.getFunction('threshold')());
+    const attestations = await db.client.attestation.findMany({
+      where: { proposalId, resultCid: outcome.resultCid },
+      orderBy: { attestor: 'asc' },
+    });
+    if (attestations.length < threshold) {
+      await db.client.execution.update({ where: { proposalId }, data: { status: 'Waiting' } });
+      return 'waiting';
+    }
+    const tx = await contract.getFunction('queue')(
+      outcome,
+      attestations.slice(0, threshold).map((a) => a.signature),
+    );
+    const receipt = await tx.wait();
+    const { eta } = (await contract.getFunction('proposals')(proposalId)) as { eta: bigint };
+    await db.client.execution.update({
+      where: { proposalId },
+      data: { status: 'Queued', queueTx: receipt.hash, eta, queuedAt: now },
+    });
+    return 'queued';
+  }
+  // Queued: execute once the chain's clock has passed the eta.
+  const { eta } = (await contract.getFunction('proposals')(proposalId)) as { eta: bigint };
+  const block = await chain.provider.send('eth_getBlockByNumber', ['latest', false]);
+  if (BigInt(block.timestamp) < eta) {
+    await db.client.execution.update({ where: { proposalId }, data: { status: 'Queued', eta } });
+    return 'waiting';
+  }
+  const message = await db.client.message.findUniqueOrThrow({ where: { id: proposalId }, select: { document: true } });
+  const actions = (JSON.parse(message.document) as MessageDocument).data.message.actions as {
+    to: string;
+    value: string;
+    data: string;
+  }[];
+  const tx = await contract.getFunction('execute')(proposalId, actions);
+  const receipt = await tx.wait();
+  await db.client.execution.update({
+    where: { proposalId },
+    data: { status: 'Executed', executeTx: receipt.hash, executedAt: now },
+  });
+  return 'executed';
+}
+
+/** The service attests what it tallied itself, when the executor counts its key as an attestor. */
+async function selfAttest(deps: RelayerDeps, proposalId: string, executor: string) {
+  const attestor = deps.attestor!;
+  if (
+    await deps.db.client.attestation.findUnique({
+      where: { proposalId_attestor: { proposalId, attestor: attestor.address } },
+    })
+  )
+    return;
+  const contract = new Contract(executor, EXECUTOR_ABI, deps.chain.provider);
+  if (!(await contract.getFunction('isAttestor')(attestor.address))) return;
+  const { outcome } = await outcomeOf(deps.db, deps.spaces, proposalId);
+  const signature = await attestor.signTypedData(executorDomain(deps.chain.chainId, executor), OUTCOME_TYPES, outcome);
+  await acceptAttestation(
+    { ...deps, provider: deps.chain.provider, chainId: deps.chain.chainId },
+    proposalId,
+    signature,
+  );
+}

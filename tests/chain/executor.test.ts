@@ -1,0 +1,884 @@
+// The governance executor (contracts/GovernanceExecutor.sol) on a real local chain: attested outcomes
+// are queued, wait out the timelock, and run their actions exactly once; every refusal is checked by
+// its custom error's name. docs/executor.md describes the contract and its trust model.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  Contract,
+  ContractFactory,
+  Interface,
+  JsonRpcProvider,
+  Signature,
+  TypedDataEncoder,
+  Wallet,
+  concat,
+  getAddress,
+  id,
+  parseEther,
+  recoverAddress,
+  toBeHex,
+  type ContractTransactionResponse,
+  type HDNodeWallet,
+  type Log,
+  type LogDescription,
+  type TransactionReceipt,
+} from 'ethers';
+
+import { actionsHash as serviceActionsHash } from '../../server/messages/digest.js';
+import {
+  EXECUTOR_ABI,
+  OUTCOME_TYPES,
+  PROPOSAL_STATES,
+  connectExecutor,
+  deployExecutor,
+  executorDomain,
+  loadExecutorArtifact,
+  outcomeDigest,
+  signOutcome,
+  type ExecutorAction,
+  type ExecutorParams,
+  type GovernanceExecutor,
+  type Outcome,
+  type QueuedProposal,
+} from '../../scripts/lib/executor.js';
+import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
+import { getCompiledContract, type CompiledContract } from '../../scripts/lib/solidity.js';
+import { devWallet } from '../support/signing.js';
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const DELAY = HOUR;
+const GRACE = DAY;
+const RESULT_CID = 'bagaaierasords4njcts6vs7qvdjfcvgnume4hqohf65zsfguprqphs3icwea';
+/** secp256k1 group order, to forge the high-s twin of a signature. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaae6dedaf48a03bbfd25e8cd0364141n;
+
+describe('GovernanceExecutor', () => {
+  let chain: LocalChain;
+  let provider: JsonRpcProvider;
+  let deployer: HDNodeWallet;
+  let guardian: HDNodeWallet;
+  let relayer: HDNodeWallet;
+  let stranger: HDNodeWallet;
+  /** Attestor keys: only sign, never send transactions. */
+  let attestorKeys: HDNodeWallet[];
+  let foreignKey: HDNodeWallet;
+  let params: ExecutorParams;
+
+  let executor: GovernanceExecutor;
+  let executorAddress: string;
+  let targetArtifact: CompiledContract;
+  let target: Contract;
+  let targetAddress: string;
+  let snapshot: string;
+
+  let executorErrors: Interface;
+  let targetErrors: Interface;
+  let proposalCounter = 0;
+  const gas: Record<string, bigint> = {};
+
+  beforeAll(async () => {
+    chain = await startLocalChain();
+    provider = new JsonRpcProvider(chain.url, chain.chainId, {
+      staticNetwork: true,
+      cacheTimeout: -1,
+      pollingInterval: 50,
+    });
+    deployer = devWallet(0).connect(provider);
+    guardian = devWallet(4).connect(provider);
+    relayer = devWallet(5).connect(provider);
+    stranger = devWallet(6).connect(provider);
+    attestorKeys = [devWallet(1), devWallet(2), devWallet(3)];
+    foreignKey = devWallet(9);
+    params = {
+      attestors: attestorKeys.map((w) => w.address),
+      threshold: 2,
+      delay: DELAY,
+      gracePeriod: GRACE,
+      guardian: guardian.address,
+    };
+
+    const deployed = await deployExecutor(deployer, params);
+    executor = deployed.contract;
+    executorAddress = deployed.address;
+    gas.deploy = deployed.gasUsed;
+    executorErrors = new Interface((await loadExecutorArtifact()).abi);
+
+    targetArtifact = await getCompiledContract('GovernedTarget', { files: ['test/GovernedTarget.sol'] });
+    targetErrors = new Interface(targetArtifact.abi);
+    const t = await new ContractFactory(targetArtifact.abi, targetArtifact.bytecode, deployer).deploy();
+    await t.waitForDeployment();
+    targetAddress = await t.getAddress();
+    target = new Contract(targetAddress, targetArtifact.abi, deployer);
+
+    // The treasury: 10 IOTX.
+    await (await deployer.sendTransaction({ to: executorAddress, value: parseEther('10') })).wait();
+  });
+
+  afterAll(async () => {
+    if (Object.keys(gas).length > 0) {
+      console.log(
+        `GovernanceExecutor gas: ${Object.entries(gas)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
+    }
+    provider?.destroy();
+    await chain?.stop();
+  });
+
+  // Every test starts from the same chain: the executor funded, the target empty, the same time.
+  beforeEach(async () => {
+    snapshot = (await provider.send('evm_snapshot', [])) as string;
+  });
+  afterEach(async () => {
+    expect(await provider.send('evm_revert', [snapshot])).toBe(true);
+  });
+
+  // ------------------------------------------------------------------------------ helpers
+
+  const nextProposalId = () => id(`proposal ${++proposalCounter}`);
+  const hashOf = (actions: ExecutorAction[]) =>
+    serviceActionsHash(actions.map((a) => ({ to: a.to, value: BigInt(a.value), data: a.data })));
+  const outcomeOf = (proposalId: string, actions: ExecutorAction[], resultCid = RESULT_CID): Outcome => ({
+    proposalId,
+    actionsHash: hashOf(actions),
+    resultCid,
+  });
+  const sign = (outcome: Outcome, keys: HDNodeWallet[] = attestorKeys.slice(0, 2), at = executorAddress) =>
+    Promise.all(keys.map((k) => signOutcome(k, at, chain.chainId, outcome)));
+
+  async function mined(tx: Promise<ContractTransactionResponse>): Promise<TransactionReceipt> {
+    const receipt = await (await tx).wait();
+    if (!receipt) throw new Error('no receipt');
+    return receipt;
+  }
+
+  /** Queues the outcome of `actions` (signed by the first two attestors), from the relayer. */
+  async function queued(actions: ExecutorAction[], proposalId = nextProposalId()) {
+    const outcome = outcomeOf(proposalId, actions);
+    const receipt = await mined(executor.connect(relayer).queue(outcome, await sign(outcome)));
+    return { proposalId, outcome, receipt };
+  }
+
+  async function increaseTime(seconds: number): Promise<void> {
+    await provider.send('evm_increaseTime', [seconds]);
+    await provider.send('evm_mine', []);
+  }
+
+  const latestTimestamp = async () => BigInt((await provider.getBlock('latest'))!.timestamp);
+  const stateOf = async (proposalId: string) => PROPOSAL_STATES[Number(await executor.state(proposalId))];
+  const balance = (address: string) => provider.getBalance(address);
+
+  /** The revert data carried by an ethers error (estimateGas / call), or undefined. */
+  function revertData(err: unknown): string | undefined {
+    let e = err as { data?: unknown; error?: unknown; info?: { error?: unknown } } | undefined;
+    for (let depth = 0; e && depth < 5; depth++) {
+      if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data;
+      if (e.data && typeof e.data === 'object' && typeof (e.data as { data?: unknown }).data === 'string') {
+        return (e.data as { data: string }).data;
+      }
+      e = (e.error ?? e.info?.error) as typeof e;
+    }
+    return undefined;
+  }
+
+  /** Awaits `promise`, expects it to revert, and returns the decoded error (executor, target or Error(string)). */
+  async function reverted(promise: Promise<unknown>): Promise<{ name: string; args: unknown[] }> {
+    try {
+      await promise;
+    } catch (err) {
+      const data = revertData(err);
+      if (!data) throw new Error(`reverted without revert data: ${String(err)}`);
+      if (data === '0x') return { name: '(empty)', args: [] };
+      for (const iface of [executorErrors, targetErrors]) {
+        const parsed = iface.parseError(data);
+        if (parsed) return { name: parsed.name, args: [...parsed.args] };
+      }
+      throw new Error(`unknown revert data ${data}`);
+    }
+    throw new Error('expected a revert, but it succeeded');
+  }
+
+  function logsOf(receipt: TransactionReceipt, address: string, iface: Interface): LogDescription[] {
+    return receipt.logs
+      .filter((log: Log) => log.address === getAddress(address))
+      .map((log: Log) => iface.parseLog(log))
+      .filter((parsed): parsed is LogDescription => parsed !== null);
+  }
+  const executorEvents = (receipt: TransactionReceipt) => logsOf(receipt, executorAddress, executorErrors);
+
+  const plain = (p: QueuedProposal): QueuedProposal => ({
+    actionsHash: p.actionsHash,
+    eta: p.eta,
+    expiresAt: p.expiresAt,
+    vetoed: p.vetoed,
+    executed: p.executed,
+  });
+
+  const iotx = (to: string, value: bigint): ExecutorAction => ({ to, value, data: '0x' });
+  const record = (value: number, paid = 0n): ExecutorAction => ({
+    to: targetAddress,
+    value: paid,
+    data: target.interface.encodeFunctionData('record', [value]),
+  });
+  const selfCall = (fn: string, args: unknown[]): ExecutorAction => ({
+    to: executorAddress,
+    value: 0n,
+    data: executorErrors.encodeFunctionData(fn, args),
+  });
+
+  // ------------------------------------------------------------------------------ encoding
+
+  describe('hashing and signing', () => {
+    it("hashes an action list exactly as the service's actionsHash (server/messages/digest.ts)", async () => {
+      const lists: ExecutorAction[][] = [
+        [],
+        [iotx(stranger.address, 1n)],
+        [record(42, 5n)],
+        [
+          iotx(stranger.address, parseEther('3')),
+          record(7),
+          selfCall('setThreshold', [3]),
+          { to: targetAddress, value: 2n ** 255n, data: `0x${'ab'.repeat(300)}` },
+        ],
+      ];
+      for (const actions of lists) {
+        expect(await executor.hashActions(actions)).toBe(hashOf(actions));
+      }
+      // the order matters
+      const two = [iotx(stranger.address, 1n), record(7)];
+      expect(await executor.hashActions([...two].reverse())).not.toBe(hashOf(two));
+      // and equals ethers' EIP-712 encoding of an Action[] field
+      const encoder = TypedDataEncoder.from({
+        Wrapper: [{ name: 'actions', type: 'Action[]' }],
+        Action: [
+          { name: 'to', type: 'address' },
+          { name: 'value', type: 'uint256' },
+          { name: 'data', type: 'bytes' },
+        ],
+      });
+      expect(encoder.encodeData('Action[]', two)).toBe(hashOf(two));
+    });
+
+    it('uses the domain {IoTeX Governance Executor, 1, chainId, executor} and the Outcome type', async () => {
+      const domain = executorDomain(chain.chainId, executorAddress);
+      expect(domain).toEqual({
+        name: 'IoTeX Governance Executor',
+        version: '1',
+        chainId: 31337,
+        verifyingContract: executorAddress,
+      });
+      expect(await executor.domainSeparator()).toBe(TypedDataEncoder.hashDomain(domain));
+      const [, name, version, chainId, verifyingContract] = await executor.getFunction('eip712Domain').staticCall();
+      expect({ name, version, chainId, verifyingContract }).toEqual({
+        name: domain.name,
+        version: domain.version,
+        chainId: 31337n,
+        verifyingContract: executorAddress,
+      });
+      expect(TypedDataEncoder.from(OUTCOME_TYPES).encodeType('Outcome')).toBe(
+        'Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid)',
+      );
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const digest = outcomeDigest(chain.chainId, executorAddress, outcome);
+      expect(await executor.outcomeDigest(outcome)).toBe(digest);
+      const signature = await signOutcome(attestorKeys[0]!, executorAddress, chain.chainId, outcome);
+      expect(BigInt(Signature.from(signature).s)).toBeLessThanOrEqual(SECP256K1_N / 2n);
+      expect(getAddress(recoverAddress(digest, signature))).toBe(attestorKeys[0]!.address);
+    });
+
+    it('publishes an ABI (server/execution/executor.ts) identical to the compiled contract', async () => {
+      const compiled = new Interface((await loadExecutorArtifact()).abi);
+      expect(new Interface(EXECUTOR_ABI).format().sort()).toEqual(compiled.format().sort());
+      const handle = connectExecutor(executorAddress, provider);
+      expect(await handle.threshold()).toBe(2n);
+    });
+
+    it('starts with the constructor parameters', async () => {
+      expect([...(await executor.attestors())].sort()).toEqual([...params.attestors].sort());
+      for (const a of params.attestors) expect(await executor.isAttestor(a)).toBe(true);
+      expect(await executor.isAttestor(foreignKey.address)).toBe(false);
+      expect(await executor.threshold()).toBe(2n);
+      expect(await executor.delay()).toBe(BigInt(DELAY));
+      expect(await executor.gracePeriod()).toBe(BigInt(GRACE));
+      expect(await executor.guardian()).toBe(guardian.address);
+      expect(await balance(executorAddress)).toBe(parseEther('10'));
+    });
+
+    it('refuses unsound constructor parameters', async () => {
+      const { abi, bytecode } = await loadExecutorArtifact();
+      const factory = new ContractFactory(abi, bytecode, deployer);
+      const deploy = (p: Partial<ExecutorParams>) => {
+        const q = { ...params, ...p };
+        return factory.deploy(q.attestors, q.threshold, q.delay, q.gracePeriod, q.guardian);
+      };
+      const a = params.attestors;
+      const zero = '0x0000000000000000000000000000000000000000';
+      expect((await reverted(deploy({ attestors: [a[0]!, zero] }))).name).toBe('ZeroAddress');
+      expect((await reverted(deploy({ attestors: [a[0]!, a[1]!, a[0]!] }))).name).toBe('AttestorAlreadyAdded');
+      expect((await reverted(deploy({ attestors: [], threshold: 1 }))).name).toBe('InvalidThreshold');
+      expect((await reverted(deploy({ threshold: 0 }))).name).toBe('InvalidThreshold');
+      expect((await reverted(deploy({ threshold: 4 }))).name).toBe('InvalidThreshold');
+      expect((await reverted(deploy({ delay: 59 }))).name).toBe('InvalidDelay');
+      expect((await reverted(deploy({ delay: 30 * DAY + 1 }))).name).toBe('InvalidDelay');
+      expect((await reverted(deploy({ gracePeriod: HOUR - 1 }))).name).toBe('InvalidGracePeriod');
+      expect((await reverted(deploy({ gracePeriod: 30 * DAY + 1 }))).name).toBe('InvalidGracePeriod');
+      expect((await reverted(deploy({ guardian: zero }))).name).toBe('ZeroAddress');
+      const many = Array.from({ length: 33 }, (_, i) => getAddress(toBeHex(0x1000 + i, 20)));
+      expect((await reverted(deploy({ attestors: many }))).name).toBe('TooManyAttestors');
+    });
+  });
+
+  // ------------------------------------------------------------------------------ positive paths
+
+  describe('a passed proposal', () => {
+    it('moves treasury IOTX to an account and calls a target, after the timelock, relayed by anyone', async () => {
+      const recipient = Wallet.createRandom().address;
+      const actions = [iotx(recipient, parseEther('3')), record(42, parseEther('1'))];
+      const proposalId = nextProposalId();
+      const outcome = outcomeOf(proposalId, actions);
+      const signatures = await sign(outcome, [attestorKeys[2]!, attestorKeys[0]!]); // any order
+
+      const queueReceipt = await mined(executor.connect(relayer).queue(outcome, signatures));
+      gas.queue2of3 = queueReceipt.gasUsed;
+      const queuedAt = BigInt((await provider.getBlock(queueReceipt.blockNumber))!.timestamp);
+      const [queuedEvent] = executorEvents(queueReceipt);
+      expect(queuedEvent?.name).toBe('Queued');
+      expect(queuedEvent?.args.proposalId).toBe(proposalId);
+      expect(queuedEvent?.args.actionsHash).toBe(outcome.actionsHash);
+      expect(queuedEvent?.args.resultCid).toBe(RESULT_CID);
+      expect(queuedEvent?.args.eta).toBe(queuedAt + BigInt(DELAY));
+      expect(queuedEvent?.args.expiresAt).toBe(queuedAt + BigInt(DELAY + GRACE));
+      expect([...queuedEvent!.args.signers]).toEqual([attestorKeys[2]!.address, attestorKeys[0]!.address]);
+      expect(await stateOf(proposalId)).toBe('Queued');
+      expect(plain(await executor.proposals(proposalId))).toEqual({
+        actionsHash: outcome.actionsHash,
+        eta: queuedAt + BigInt(DELAY),
+        expiresAt: queuedAt + BigInt(DELAY + GRACE),
+        vetoed: false,
+        executed: false,
+      });
+
+      await increaseTime(DELAY);
+      // The executor is run by an account with no role at all: the relayer only pays gas.
+      const receipt = await mined(executor.connect(stranger).execute(proposalId, actions));
+      gas.execute2actions = receipt.gasUsed;
+
+      expect(await balance(recipient)).toBe(parseEther('3'));
+      expect(await balance(executorAddress)).toBe(parseEther('6'));
+      expect(await balance(targetAddress)).toBe(parseEther('1'));
+      expect(await target.getFunction('value')()).toBe(42n);
+      expect(await target.getFunction('lastCaller')()).toBe(executorAddress);
+      expect(await target.getFunction('totalReceived')()).toBe(parseEther('1'));
+      const targetEvents = logsOf(receipt, targetAddress, target.interface);
+      expect(targetEvents.map((e) => [e.name, ...e.args])).toEqual([
+        ['Recorded', executorAddress, 42n, parseEther('1')],
+      ]);
+      expect(executorEvents(receipt).map((e) => [e.name, ...e.args])).toEqual([
+        ['ActionExecuted', proposalId, 0n, recipient, parseEther('3'), '0x'],
+        ['ActionExecuted', proposalId, 1n, targetAddress, parseEther('1'), actions[1]!.data],
+        ['Executed', proposalId, stranger.address],
+      ]);
+      expect(await stateOf(proposalId)).toBe('Executed');
+      expect((await executor.proposals(proposalId)).executed).toBe(true);
+    });
+
+    it('holds and moves ERC-20 tokens (WIOTX-like stand-in)', async () => {
+      const wiotxArtifact = await getCompiledContract('WrappedIotxStandIn', {
+        files: ['standins/WrappedIotxStandIn.sol'],
+      });
+      const w = await new ContractFactory(wiotxArtifact.abi, wiotxArtifact.bytecode, deployer).deploy();
+      await w.waitForDeployment();
+      const token = new Contract(await w.getAddress(), wiotxArtifact.abi, provider);
+      const tokenAddress = await token.getAddress();
+      const recipient = Wallet.createRandom().address;
+      // Anyone can send tokens to the treasury; a proposal wraps IOTX and pays tokens out.
+      await mined(
+        token.connect(deployer).getFunction('deposit')({ value: 100n }) as Promise<ContractTransactionResponse>,
+      );
+      await mined(
+        token.connect(deployer).getFunction('transfer')(executorAddress, 100n) as Promise<ContractTransactionResponse>,
+      );
+      const actions: ExecutorAction[] = [
+        { to: tokenAddress, value: 50n, data: token.interface.encodeFunctionData('deposit') },
+        { to: tokenAddress, value: 0n, data: token.interface.encodeFunctionData('transfer', [recipient, 120n]) },
+      ];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(await token.getFunction('balanceOf')(recipient)).toBe(120n);
+      expect(await token.getFunction('balanceOf')(executorAddress)).toBe(30n);
+    });
+
+    it('changes its own parameters through queue and execute: add an attestor, raise the threshold', async () => {
+      const newAttestor = foreignKey;
+      const actions = [selfCall('addAttestor', [newAttestor.address]), selfCall('setThreshold', [3])];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      const receipt = await mined(executor.connect(relayer).execute(proposalId, actions));
+      gas.executeParameterChange = receipt.gasUsed;
+      expect(
+        executorEvents(receipt)
+          .filter((e) => e.name !== 'ActionExecuted')
+          .map((e) => [e.name, ...e.args]),
+      ).toEqual([
+        ['AttestorAdded', newAttestor.address],
+        ['ThresholdChanged', 2n, 3n],
+        ['Executed', proposalId, relayer.address],
+      ]);
+      expect(await executor.isAttestor(newAttestor.address)).toBe(true);
+      expect(await executor.attestors()).toHaveLength(4);
+      expect(await executor.threshold()).toBe(3n);
+
+      // Two signatures no longer suffice; three, one of them from the new attestor, do.
+      const next = outcomeOf(nextProposalId(), [record(1)]);
+      const twoOf = await sign(next, attestorKeys.slice(0, 2));
+      expect(await reverted(executor.connect(relayer).queue(next, twoOf))).toEqual({
+        name: 'InsufficientSignatures',
+        args: [2n, 3n],
+      });
+      const threeOf = await sign(next, [attestorKeys[0]!, newAttestor, attestorKeys[1]!]);
+      const r3 = await mined(executor.connect(relayer).queue(next, threeOf));
+      gas.queue3of4 = r3.gasUsed;
+      expect(await stateOf(next.proposalId)).toBe('Queued');
+    });
+
+    it('changes delay, grace period and guardian and removes an attestor through a proposal', async () => {
+      const newGuardian = stranger;
+      const actions = [
+        selfCall('setDelay', [2 * DAY]),
+        selfCall('setGracePeriod', [7 * DAY]),
+        selfCall('setGuardian', [newGuardian.address]),
+        selfCall('removeAttestor', [attestorKeys[2]!.address]),
+      ];
+      const { proposalId } = await queued(actions);
+      // A proposal queued before the change keeps its eta and expiry.
+      const earlier = await queued([record(9)]);
+      const earlierRecord = await executor.proposals(earlier.proposalId);
+      await increaseTime(DELAY);
+      const receipt = await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(
+        executorEvents(receipt)
+          .filter((e) => e.name !== 'ActionExecuted')
+          .map((e) => e.name),
+      ).toEqual(['DelayChanged', 'GracePeriodChanged', 'GuardianChanged', 'AttestorRemoved', 'Executed']);
+      expect(await executor.delay()).toBe(BigInt(2 * DAY));
+      expect(await executor.gracePeriod()).toBe(BigInt(7 * DAY));
+      expect(await executor.guardian()).toBe(newGuardian.address);
+      expect(await executor.isAttestor(attestorKeys[2]!.address)).toBe(false);
+      expect(plain(await executor.proposals(earlier.proposalId))).toEqual(plain(earlierRecord));
+
+      // The new delay applies to new proposals; the old guardian lost its veto, the new one has it.
+      const later = await queued([record(10)]);
+      const now = BigInt((await provider.getBlock(later.receipt.blockNumber))!.timestamp);
+      expect((await executor.proposals(later.proposalId)).eta).toBe(now + BigInt(2 * DAY));
+      expect((await reverted(executor.connect(guardian).veto(later.proposalId))).name).toBe('NotGuardian');
+      await mined(executor.connect(newGuardian).veto(later.proposalId));
+      expect(await stateOf(later.proposalId)).toBe('Vetoed');
+      // The removed attestor's signature no longer counts.
+      const next = outcomeOf(nextProposalId(), [record(11)]);
+      expect(await reverted(executor.connect(relayer).queue(next, await sign(next, attestorKeys.slice(1, 3))))).toEqual(
+        { name: 'NotAttestor', args: [attestorKeys[2]!.address] },
+      );
+    });
+
+    it('a parameter change that breaks a sanity check fails the whole proposal', async () => {
+      // Removing two of three attestors would leave fewer than the threshold of 2.
+      const actions = [
+        selfCall('removeAttestor', [attestorKeys[1]!.address]),
+        selfCall('removeAttestor', [attestorKeys[2]!.address]),
+      ];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      expect(await reverted(executor.connect(relayer).execute(proposalId, actions))).toEqual({
+        name: 'InvalidThreshold',
+        args: [2n, 1n],
+      });
+      expect(await executor.attestors()).toHaveLength(3);
+      for (const [fn, arg] of [
+        ['setThreshold', 0],
+        ['setDelay', 0],
+        ['setGracePeriod', 31 * DAY],
+        ['setGuardian', '0x0000000000000000000000000000000000000000'],
+        ['addAttestor', attestorKeys[0]!.address],
+      ] as const) {
+        const bad = [selfCall(fn, [arg])];
+        const p = await queued(bad);
+        await increaseTime(DELAY);
+        const { name } = await reverted(executor.connect(relayer).execute(p.proposalId, bad));
+        expect([fn, name]).toEqual([
+          fn,
+          {
+            setThreshold: 'InvalidThreshold',
+            setDelay: 'InvalidDelay',
+            setGracePeriod: 'InvalidGracePeriod',
+            setGuardian: 'ZeroAddress',
+            addAttestor: 'AttestorAlreadyAdded',
+          }[fn],
+        ]);
+      }
+    });
+  });
+
+  // ------------------------------------------------------------------------------ queue refusals
+
+  describe('queue refuses', () => {
+    it('too few signatures', async () => {
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const one = await sign(outcome, attestorKeys.slice(0, 1));
+      expect(await reverted(executor.connect(relayer).queue(outcome, one))).toEqual({
+        name: 'InsufficientSignatures',
+        args: [1n, 2n],
+      });
+      expect(await reverted(executor.connect(relayer).queue(outcome, []))).toEqual({
+        name: 'InsufficientSignatures',
+        args: [0n, 2n],
+      });
+      expect(await stateOf(outcome.proposalId)).toBe('Unknown');
+    });
+
+    it('duplicate signatures (the same attestor twice)', async () => {
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const [sig] = await sign(outcome, attestorKeys.slice(0, 1));
+      expect(await reverted(executor.connect(relayer).queue(outcome, [sig!, sig!]))).toEqual({
+        name: 'DuplicateSigner',
+        args: [attestorKeys[0]!.address],
+      });
+      // The high-s twin of the same signature is refused before it could count as a second one.
+      const s = Signature.from(sig!);
+      const twin = concat([s.r, toBeHex(SECP256K1_N - BigInt(s.s), 32), s.v === 27 ? '0x1c' : '0x1b']);
+      expect((await reverted(executor.connect(relayer).queue(outcome, [sig!, twin]))).name).toBe(
+        'ECDSAInvalidSignatureS',
+      );
+    });
+
+    it('a foreign (non-attestor) signature', async () => {
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const sigs = await sign(outcome, [attestorKeys[0]!, foreignKey]);
+      expect(await reverted(executor.connect(relayer).queue(outcome, sigs))).toEqual({
+        name: 'NotAttestor',
+        args: [foreignKey.address],
+      });
+    });
+
+    it('a signature of another outcome (other actions or result)', async () => {
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const sigs = await sign(outcome);
+      for (const changed of [
+        { ...outcome, actionsHash: hashOf([record(2)]) },
+        { ...outcome, resultCid: `${RESULT_CID}x` },
+        { ...outcome, proposalId: nextProposalId() },
+      ]) {
+        const { name, args } = await reverted(executor.connect(relayer).queue(changed, sigs));
+        expect(name).toBe('NotAttestor');
+        expect(params.attestors).not.toContain(args[0]);
+      }
+    });
+
+    it('a signature for another chain id', async () => {
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const forMainnet = await Promise.all(
+        attestorKeys.slice(0, 2).map((k) => signOutcome(k, executorAddress, 4689, outcome)),
+      );
+      const { name, args } = await reverted(executor.connect(relayer).queue(outcome, forMainnet));
+      expect(name).toBe('NotAttestor');
+      expect(params.attestors).not.toContain(args[0]);
+    });
+
+    it('a signature for another executor (two deployed with the same attestors)', async () => {
+      const other = await deployExecutor(deployer, params);
+      expect(other.address).not.toBe(executorAddress);
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const forOther = await sign(outcome, attestorKeys.slice(0, 2), other.address);
+      const { name, args } = await reverted(executor.connect(relayer).queue(outcome, forOther));
+      expect(name).toBe('NotAttestor');
+      expect(params.attestors).not.toContain(args[0]);
+      // The same signatures are good where they were meant to go.
+      await mined(other.contract.connect(relayer).queue(outcome, forOther));
+      expect(PROPOSAL_STATES[Number(await other.contract.state(outcome.proposalId))]).toBe('Queued');
+      expect(await stateOf(outcome.proposalId)).toBe('Unknown');
+    });
+
+    it('malformed signatures', async () => {
+      const outcome = outcomeOf(nextProposalId(), [record(1)]);
+      const [good] = await sign(outcome, attestorKeys.slice(0, 1));
+      expect((await reverted(executor.connect(relayer).queue(outcome, [good!, '0x1234']))).name).toBe(
+        'ECDSAInvalidSignatureLength',
+      );
+      const zeros = `0x${'00'.repeat(64)}1b`;
+      expect((await reverted(executor.connect(relayer).queue(outcome, [good!, zeros]))).name).toBe(
+        'ECDSAInvalidSignature',
+      );
+    });
+
+    it('queueing the same proposal twice (even with other signers or after a veto)', async () => {
+      const actions = [record(1)];
+      const { proposalId, outcome } = await queued(actions);
+      const otherSigners = await sign(outcome, attestorKeys.slice(1, 3));
+      expect(await reverted(executor.connect(relayer).queue(outcome, otherSigners))).toEqual({
+        name: 'ProposalAlreadyQueued',
+        args: [proposalId],
+      });
+      await mined(executor.connect(guardian).veto(proposalId));
+      expect((await reverted(executor.connect(relayer).queue(outcome, otherSigners))).name).toBe(
+        'ProposalAlreadyQueued',
+      );
+    });
+  });
+
+  // ------------------------------------------------------------------------------ execute refusals
+
+  describe('execute refuses', () => {
+    it('a different action list than the attested one', async () => {
+      const recipient = Wallet.createRandom().address;
+      const actions = [iotx(recipient, parseEther('1')), record(5)];
+      const { proposalId, outcome } = await queued(actions);
+      await increaseTime(DELAY);
+      for (const other of [
+        [iotx(recipient, parseEther('2')), record(5)], // another value
+        [iotx(stranger.address, parseEther('1')), record(5)], // another recipient
+        [iotx(recipient, parseEther('1')), record(6)], // other calldata
+        [actions[1]!, actions[0]!], // another order
+        [actions[0]!], // an action left out
+        [...actions, record(7)], // an action added
+        [],
+      ]) {
+        expect(await reverted(executor.connect(relayer).execute(proposalId, other))).toEqual({
+          name: 'ActionsMismatch',
+          args: [proposalId, outcome.actionsHash, hashOf(other)],
+        });
+      }
+      expect(await balance(recipient)).toBe(0n);
+      await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(await balance(recipient)).toBe(parseEther('1'));
+    });
+
+    it('too early: before the eta', async () => {
+      const actions = [record(1)];
+      const { proposalId } = await queued(actions);
+      const { eta } = await executor.proposals(proposalId);
+      expect(await reverted(executor.connect(relayer).execute(proposalId, actions))).toEqual({
+        name: 'TimelockNotElapsed',
+        args: [proposalId, eta],
+      });
+      await increaseTime(DELAY - 60);
+      expect(await latestTimestamp()).toBeLessThan(eta);
+      expect((await reverted(executor.connect(relayer).execute(proposalId, actions))).name).toBe('TimelockNotElapsed');
+      await increaseTime(60);
+      await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(await target.getFunction('value')()).toBe(1n);
+    });
+
+    it('a vetoed proposal', async () => {
+      const actions = [record(1)];
+      const { proposalId } = await queued(actions);
+      const receipt = await mined(executor.connect(guardian).veto(proposalId));
+      gas.veto = receipt.gasUsed;
+      expect(executorEvents(receipt).map((e) => [e.name, ...e.args])).toEqual([
+        ['Vetoed', proposalId, guardian.address],
+      ]);
+      expect(await stateOf(proposalId)).toBe('Vetoed');
+      await increaseTime(DELAY);
+      expect(await reverted(executor.connect(relayer).execute(proposalId, actions))).toEqual({
+        name: 'ProposalVetoed',
+        args: [proposalId],
+      });
+      expect(await target.getFunction('value')()).toBe(0n);
+      expect((await reverted(executor.connect(guardian).veto(proposalId))).name).toBe('ProposalVetoed');
+    });
+
+    it('executing twice', async () => {
+      const recipient = Wallet.createRandom().address;
+      const actions = [iotx(recipient, parseEther('1'))];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(await reverted(executor.connect(stranger).execute(proposalId, actions))).toEqual({
+        name: 'ProposalAlreadyExecuted',
+        args: [proposalId],
+      });
+      expect(await balance(recipient)).toBe(parseEther('1'));
+      // nor can the guardian veto it afterwards
+      expect((await reverted(executor.connect(guardian).veto(proposalId))).name).toBe('ProposalAlreadyExecuted');
+    });
+
+    it('an expired proposal (after the grace period)', async () => {
+      const actions = [record(1)];
+      const { proposalId } = await queued(actions);
+      const { expiresAt } = await executor.proposals(proposalId);
+      await increaseTime(DELAY + GRACE - 60);
+      expect(await stateOf(proposalId)).toBe('Queued');
+      await increaseTime(120);
+      expect(await latestTimestamp()).toBeGreaterThan(expiresAt);
+      expect(await stateOf(proposalId)).toBe('Expired');
+      expect(await reverted(executor.connect(relayer).execute(proposalId, actions))).toEqual({
+        name: 'ProposalExpired',
+        args: [proposalId, expiresAt],
+      });
+      expect((await reverted(executor.connect(guardian).veto(proposalId))).name).toBe('ProposalExpired');
+      expect(await target.getFunction('value')()).toBe(0n);
+    });
+
+    it('a proposal never queued', async () => {
+      const proposalId = nextProposalId();
+      expect(await stateOf(proposalId)).toBe('Unknown');
+      expect(await reverted(executor.connect(relayer).execute(proposalId, []))).toEqual({
+        name: 'ProposalNotQueued',
+        args: [proposalId],
+      });
+      expect((await reverted(executor.connect(guardian).veto(proposalId))).name).toBe('ProposalNotQueued');
+    });
+
+    it('a failing action: nothing happens, balances and target unchanged, and it can be retried', async () => {
+      const recipient = Wallet.createRandom().address;
+      const actions = [iotx(recipient, parseEther('2')), record(77, parseEther('1'))];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      await mined(target.getFunction('setClosed')(true) as Promise<ContractTransactionResponse>);
+
+      const treasuryBefore = await balance(executorAddress);
+      // The target's own custom error is bubbled as is.
+      expect(await reverted(executor.connect(relayer).execute(proposalId, actions))).toEqual({
+        name: 'TargetClosed',
+        args: [77n],
+      });
+      expect(await balance(executorAddress)).toBe(treasuryBefore);
+      expect(await balance(recipient)).toBe(0n);
+      expect(await balance(targetAddress)).toBe(0n);
+      expect(await target.getFunction('value')()).toBe(0n);
+      expect(await stateOf(proposalId)).toBe('Queued');
+      expect((await executor.proposals(proposalId)).executed).toBe(false);
+
+      // Sent anyway (no gas estimate): the transaction is mined as failed and changes nothing.
+      await expect(executor.connect(relayer).execute(proposalId, actions, { gasLimit: 500_000 })).rejects.toThrow();
+      expect(await balance(recipient)).toBe(0n);
+      expect(await stateOf(proposalId)).toBe('Queued');
+
+      // Within the grace period, once the action can succeed, the proposal runs.
+      await mined(target.getFunction('setClosed')(false) as Promise<ContractTransactionResponse>);
+      await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(await balance(recipient)).toBe(parseEther('2'));
+      expect(await target.getFunction('value')()).toBe(77n);
+    });
+
+    it('failing actions: a reason string is bubbled, an empty revert and a shortfall are named', async () => {
+      const fail = {
+        to: targetAddress,
+        value: 0n,
+        data: target.interface.encodeFunctionData('fail', ['not today']),
+      };
+      const silent = { to: targetAddress, value: 0n, data: target.interface.encodeFunctionData('failSilently') };
+      const tooMuch = iotx(stranger.address, parseEther('11'));
+      const ids: string[] = [];
+      for (const actions of [[record(1), fail], [record(1), silent], [tooMuch]]) {
+        ids.push((await queued(actions)).proposalId);
+      }
+      await increaseTime(DELAY);
+      const run = (i: number, actions: ExecutorAction[]) =>
+        reverted(executor.connect(relayer).execute(ids[i]!, actions));
+
+      let caught: unknown;
+      await executor
+        .connect(relayer)
+        .execute(ids[0]!, [record(1), fail])
+        .catch((e: unknown) => (caught = e));
+      expect((caught as { reason?: string }).reason).toBe('not today');
+      expect(await run(1, [record(1), silent])).toEqual({ name: 'ActionFailed', args: [1n, targetAddress] });
+      expect(await run(2, [tooMuch])).toEqual({
+        name: 'InsufficientBalance',
+        args: [0n, parseEther('10'), parseEther('11')],
+      });
+      expect(await target.getFunction('value')()).toBe(0n);
+    });
+
+    it('reentry: an action cannot execute another proposal, nor change parameters through a contract', async () => {
+      const inner = [record(5)];
+      const { proposalId: innerId } = await queued(inner);
+      const reenter = {
+        to: targetAddress,
+        value: 0n,
+        data: target.interface.encodeFunctionData('forward', [
+          executorAddress,
+          executorErrors.encodeFunctionData('execute', [innerId, inner]),
+        ]),
+      };
+      const indirect = {
+        to: targetAddress,
+        value: 0n,
+        data: target.interface.encodeFunctionData('forward', [
+          executorAddress,
+          executorErrors.encodeFunctionData('setThreshold', [1]),
+        ]),
+      };
+      const { proposalId: outerId } = await queued([reenter]);
+      const { proposalId: indirectId } = await queued([indirect]);
+      await increaseTime(DELAY);
+      expect((await reverted(executor.connect(relayer).execute(outerId, [reenter]))).name).toBe(
+        'ReentrancyGuardReentrantCall',
+      );
+      expect(await reverted(executor.connect(relayer).execute(indirectId, [indirect]))).toEqual({
+        name: 'OnlyThroughProposal',
+        args: [targetAddress],
+      });
+      expect(await stateOf(innerId)).toBe('Queued');
+      expect(await executor.threshold()).toBe(2n);
+    });
+  });
+
+  // ------------------------------------------------------------------------------ roles
+
+  describe('roles', () => {
+    it('a veto by anyone but the guardian is refused', async () => {
+      const { proposalId } = await queued([record(1)]);
+      for (const caller of [stranger, relayer, deployer]) {
+        expect(await reverted(executor.connect(caller).veto(proposalId))).toEqual({
+          name: 'NotGuardian',
+          args: [caller.address],
+        });
+      }
+      expect(await stateOf(proposalId)).toBe('Queued');
+      // The guardian may veto during the execution window too, until it is executed.
+      await increaseTime(DELAY + 60);
+      await mined(executor.connect(guardian).veto(proposalId));
+      expect(await stateOf(proposalId)).toBe('Vetoed');
+    });
+
+    it('a parameter change not made by a proposal: every direct call reverts', async () => {
+      const calls: [string, unknown[]][] = [
+        ['addAttestor', [stranger.address]],
+        ['removeAttestor', [attestorKeys[0]!.address]],
+        ['setThreshold', [1]],
+        ['setDelay', [2 * HOUR]],
+        ['setGracePeriod', [2 * DAY]],
+        ['setGuardian', [stranger.address]],
+      ];
+      for (const caller of [deployer, guardian, relayer]) {
+        for (const [fn, args] of calls) {
+          const send = executor.connect(caller).getFunction(fn)(...args) as Promise<unknown>;
+          expect([fn, await reverted(send)]).toEqual([fn, { name: 'OnlyThroughProposal', args: [caller.address] }]);
+        }
+      }
+      expect(await executor.threshold()).toBe(2n);
+      expect(await executor.guardian()).toBe(guardian.address);
+      expect(await executor.isAttestor(stranger.address)).toBe(false);
+    });
+  });
+
+  describe('gas', () => {
+    it('queue with 1, 2 and 3 signatures, and execute', async () => {
+      for (const threshold of [1, 3]) {
+        const deployed = await deployExecutor(deployer, { ...params, threshold });
+        const outcome = outcomeOf(nextProposalId(), [record(1)]);
+        const sigs = await sign(outcome, attestorKeys.slice(0, threshold), deployed.address);
+        gas[`queue${threshold}of3`] = (await mined(deployed.contract.connect(relayer).queue(outcome, sigs))).gasUsed;
+      }
+      const actions = [record(3)];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      gas.execute1call = (await mined(executor.connect(relayer).execute(proposalId, actions))).gasUsed;
+      expect(gas.queue1of3).toBeLessThan(120_000n);
+      expect(gas.queue3of3).toBeLessThan(140_000n);
+      expect(gas.execute1call).toBeLessThan(120_000n);
+    });
+  });
+});

@@ -1,0 +1,183 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Contract, getCreateAddress, Interface, parseEther, Wallet, type HDNodeWallet } from 'ethers';
+import request from 'supertest';
+import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
+import { pinPass } from '../../server/ipfs/pin-worker.js';
+import { schedulerPass } from '../../server/scheduler/scheduler.js';
+import { deployExecutor } from '../../scripts/lib/executor.js';
+import { getCompiledContract } from '../../scripts/lib/solidity.js';
+import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
+import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+
+// A technical proposal that moves treasury funds and calls a target contract goes all the way:
+// proposed, supported, voted, passed, attested (by the service and by an external attestor who audits
+// first), queued, and executed by the relayer after the timelock — once, with two relayers running.
+
+const CHAIN_ID = 31337;
+const SERVICE_KEY = Wallet.createRandom().privateKey;
+const deployer = devWallet(8); // its first transaction deploys the executor, at a known address
+const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
+const externalAttestor = devWallet(7);
+const whale = devWallet(0);
+const large = devWallet(1);
+const medium = devWallet(2);
+const beneficiary = devWallet(9);
+const DELAY = 3600;
+
+let stack: TestStack;
+let target: Contract;
+
+beforeAll(async () => {
+  stack = await startTestStack(
+    {
+      SERVICE_PRIVATE_KEY: SERVICE_KEY,
+      RELAYER_PRIVATE_KEY: devWallet(5).privateKey,
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '1000',
+    },
+    [{ ...TEST_SPACE, executor: EXECUTOR }],
+    { workers: false },
+  );
+  const signer = deployer.connect(stack.provider);
+  const { address } = await deployExecutor(signer, {
+    attestors: [new Wallet(SERVICE_KEY).address, externalAttestor.address],
+    threshold: 2,
+    delay: DELAY,
+    gracePeriod: 7 * 24 * 3600,
+    guardian: devWallet(6).address,
+  });
+  expect(address).toBe(EXECUTOR);
+  await (
+    await devWallet(4)
+      .connect(stack.provider)
+      .sendTransaction({ to: EXECUTOR, value: parseEther('100') })
+  ).wait();
+  const artifact = await getCompiledContract('GovernedTarget', { files: ['test/GovernedTarget.sol'] });
+  const deployed = await new (await import('ethers')).ContractFactory(
+    artifact.abi,
+    artifact.bytecode,
+    devWallet(4).connect(stack.provider),
+  ).deploy();
+  await deployed.waitForDeployment();
+  target = new Contract(await deployed.getAddress(), artifact.abi, stack.provider);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const api = () => request(stack.service.url);
+const clockMs = () => stack.clock.now * 1000;
+
+async function send(wallet: HDNodeWallet, primaryType: 'Support' | 'Vote', fields: Record<string, unknown>) {
+  const envelope = await signWithEthers(wallet, CHAIN_ID, primaryType, {
+    from: wallet.address,
+    space: 'test',
+    timestamp: stack.clock.now,
+    ...fields,
+  });
+  await api().post('/api/messages').send(envelope).expect(200);
+}
+
+function relayer(wallet: HDNodeWallet): RelayerDeps {
+  return {
+    db: stack.service.db,
+    spaces: stack.service.spaces,
+    chain: stack.service.chain,
+    wallet: wallet.connect(stack.provider),
+    attestor: new Wallet(SERVICE_KEY),
+    clock: clockMs,
+  };
+}
+
+describe('executing a passed technical proposal', () => {
+  it('moves treasury funds and calls a target, after attestations and the timelock, exactly once', async () => {
+    const targetAddress = await target.getAddress();
+    const actions = [
+      { to: beneficiary.address, value: parseEther('5').toString(), data: '0x' },
+      {
+        to: targetAddress,
+        value: '0',
+        data: new Interface(['function record(uint256 newValue)']).encodeFunctionData('record', [42]),
+      },
+    ];
+    const message = proposalMessage(whale.address, {
+      timestamp: stack.clock.now,
+      snapshot: stack.snapshot,
+      kind: 'technical',
+      title: 'Pay and record',
+      actions,
+    });
+    const id = (
+      await api()
+        .post('/api/messages')
+        .send(await signWithEthers(whale, CHAIN_ID, 'Proposal', message))
+        .expect(200)
+    ).body.id as string;
+    await send(medium, 'Support', { proposal: id });
+    stack.clock.now += TEST_SPACE.votingDelaySeconds;
+    await send(large, 'Vote', { proposal: id, choice: 1, reason: 'pay them' });
+    stack.clock.now += TEST_SPACE.votingPeriodSeconds;
+    await schedulerPass({ db: stack.service.db, ipfs: stack.service.ipfs, chainId: CHAIN_ID, clock: clockMs });
+    await pinPass(stack.service.db, stack.service.ipfs, clockMs);
+    expect((await api().get(`/api/proposals/${id}`)).body.state).toBe('Passed');
+
+    // The service attests by itself; one of two is not enough to queue.
+    expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
+    let attestations = (await api().get(`/api/proposals/${id}/attestations`)).body.attestations as {
+      attestor: string;
+    }[];
+    expect(attestations.map((a) => a.attestor)).toEqual([new Wallet(SERVICE_KEY).address]);
+
+    // Someone who is not an attestor is refused, on the server as the contract would.
+    const stranger = devWallet(3);
+    const forged = await stranger.signTypedData(
+      { name: 'IoTeX Governance Executor', version: '1', chainId: CHAIN_ID, verifyingContract: EXECUTOR },
+      {
+        Outcome: [
+          { name: 'proposalId', type: 'bytes32' },
+          { name: 'actionsHash', type: 'bytes32' },
+          { name: 'resultCid', type: 'string' },
+        ],
+      },
+      { proposalId: id, actionsHash: `0x${'0'.repeat(64)}`, resultCid: 'x' },
+    );
+    expect(
+      (await api().post('/api/attestations').send({ proposalId: id, signature: forged }).expect(403)).body.error.code,
+    ).toBe('not_attestor');
+
+    // The external attestor audits first, then signs and submits.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/attest.ts', id, '--api', stack.service.url, '--rpc', stack.chain.url],
+      {
+        env: { ...process.env, ATTESTOR_PRIVATE_KEY: externalAttestor.privateKey },
+      },
+    );
+    expect(stdout).toMatch(/Attested as/);
+    attestations = (await api().get(`/api/proposals/${id}/attestations`)).body.attestations;
+    expect(attestations).toHaveLength(2);
+
+    expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 1, executed: 0 });
+    expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({
+      status: 'Queued',
+      queueTx: expect.any(String),
+    });
+    // Too early: the timelock runs on the chain's clock.
+    expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
+    await stack.provider.send('evm_increaseTime', [DELAY]);
+    await stack.provider.send('evm_mine', []);
+
+    const before = await stack.provider.getBalance(beneficiary.address);
+    // Two relayers at once (different gas payers, the same database): one execution.
+    const runs = await Promise.all([relayerPass(relayer(devWallet(5))), relayerPass(relayer(devWallet(4)))]);
+    expect(runs.reduce((sum, run) => sum + run.executed, 0)).toBe(1);
+    expect(await stack.provider.getBalance(beneficiary.address)).toBe(before + parseEther('5'));
+    expect(await target.getFunction('value')()).toBe(42n);
+    const detail = (await api().get(`/api/proposals/${id}`)).body;
+    expect(detail.execution).toMatchObject({ status: 'Executed', executeTx: expect.any(String) });
+    expect(detail.state).toBe('Executed');
+    // A later pass changes nothing and sends nothing.
+    expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
+  });
+});
