@@ -2,9 +2,11 @@
 // puts the staking stand-in and the demo stake on a development chain, then migrates the database,
 // opens IPFS and serves the API until Ctrl-C.
 import { existsSync } from 'node:fs';
-import { JsonRpcProvider } from 'ethers';
+import { JsonRpcProvider, Wallet } from 'ethers';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { startService, type RunningService } from '../server/service.js';
+import { loadServiceKey } from '../server/ingest/receipts.js';
+import { ensureDemoExecutor } from './lib/demo-executor.js';
 import { seedDemoStake, demoStakeSummary } from './lib/demo-stake.js';
 import { LOCAL_CHAIN_ID, startLocalChain, type LocalChain } from './lib/local-chain.js';
 import { MULTICALL3_ADDRESS, installMulticall3 } from './lib/multicall-standin.js';
@@ -42,7 +44,7 @@ async function main() {
     running.localChain = await startLocalChain({ port: config.localChainPort || undefined });
     rpcUrl = running.localChain.url;
   }
-  await prepareDevelopmentChain(rpcUrl);
+  await prepareDevelopmentChain(rpcUrl, new Wallet(loadServiceKey(config.servicePrivateKey, config.dataDir)).address);
 
   const service = await startService({ ...config, rpcUrl }, log);
   running.service = service;
@@ -57,8 +59,8 @@ IoTeX Governance is running
 Press Ctrl-C to stop.`);
 }
 
-/** On a development chain (id 31337): Multicall3, the staking stand-in and the demo stake, once. */
-async function prepareDevelopmentChain(rpcUrl: string) {
+/** On a development chain (id 31337): Multicall3, the staking stand-in, the demo stake and the demo executor, once. */
+async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string) {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
   try {
     const chainId = Number(await provider.send('eth_chainId', []));
@@ -70,6 +72,7 @@ async function prepareDevelopmentChain(rpcUrl: string) {
     const { seeded, blockNumber } = await seedDemoStake(provider);
     log(seeded ? `demo stake seeded (visible from block ${blockNumber}):` : 'demo stake already on the chain:');
     console.log(demoStakeSummary());
+    await ensureDemoExecutor(provider, serviceAddress, log);
   } finally {
     provider.destroy();
   }

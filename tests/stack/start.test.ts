@@ -54,6 +54,7 @@ describe('npm start', () => {
       const web = (await waitFor(run, /Web\s+(http:\/\/\S+)\//))[1]!;
       const chainUrl = (await waitFor(run, /Chain\s+(http:\/\/\S+)/))[1]!;
       expect(run.output()).toMatch(/demo stake seeded/);
+      expect(run.output()).toMatch(/executor deployed at 0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f/);
 
       const health = await fetch(`${web}/api/health`);
       expect(health.status).toBe(200);

@@ -48,6 +48,9 @@ describe('space settings', () => {
     // Minutes, so the demo can be tried by hand.
     expect(demo!.supportPeriodSeconds).toBeLessThanOrEqual(3600);
     expect(demo!.votingPeriodSeconds).toBeLessThanOrEqual(3600);
+    // The executor npm start deploys on the local chain (scripts/lib/demo-executor.ts).
+    const { DEMO_EXECUTOR_ADDRESS } = await import('../../scripts/lib/demo-executor.js');
+    expect(demo!.executor).toBe(DEMO_EXECUTOR_ADDRESS);
   });
 
   it('normalizes addresses and keeps thresholds exact, serving wei as text', async () => {
