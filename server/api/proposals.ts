@@ -1,27 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/index.js';
-import type { ProposalState } from '../lifecycle/index.js';
+import { PROPOSAL_STATES } from '../lifecycle/types.js';
 import { loadProposal, proposalRecords } from '../proposals/repository.js';
 import { proposalDetail, proposalSummary, statusOf, supportsJson, votesJson } from '../proposals/view.js';
 import { ApiError } from './errors.js';
 
-const STATES = [
-  'Pending',
-  'Supported',
-  'Voting',
-  'Passed',
-  'Rejected',
-  'Expired',
-  'Canceled',
-  'Queued',
-  'Executed',
-  'Confirmed',
-] as const;
-
 const listQuery = z.strictObject({
   space: z.string().optional(),
-  state: z.enum(STATES).optional(),
+  state: z.enum(PROPOSAL_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().optional(),
 });
@@ -114,5 +101,3 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
 
   return router;
 }
-
-export type { ProposalState };

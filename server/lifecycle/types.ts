@@ -3,17 +3,19 @@ import type { ChoiceName, Space } from '../spaces/schema.js';
 // Inputs and outputs of the lifecycle and tally rules. Everything here is plain data: the rules are
 // pure functions of it (no clock, no I/O), so they can be tested and re-run by an auditor.
 
-export type ProposalState =
-  | 'Pending'
-  | 'Supported'
-  | 'Voting'
-  | 'Passed'
-  | 'Rejected'
-  | 'Expired'
-  | 'Canceled'
-  | 'Queued'
-  | 'Executed'
-  | 'Confirmed';
+export const PROPOSAL_STATES = [
+  'Pending',
+  'Supported',
+  'Voting',
+  'Passed',
+  'Rejected',
+  'Expired',
+  'Canceled',
+  'Queued',
+  'Executed',
+  'Confirmed',
+] as const;
+export type ProposalState = (typeof PROPOSAL_STATES)[number];
 
 export type ProposalKind = 'policy' | 'technical';
 

@@ -328,7 +328,8 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       await page.reload();
       await page.locator('.proposal-head .badge', { hasText: 'Passed' }).waitFor();
       expect(await text(page, '[data-testid=tally]')).toContain('The proposal passed.');
-      expect(await text(page, '[data-testid=execution]')).toBe('Not available yet');
+      // No executor in this space: no transactions (the relayer's status may say why).
+      expect(await text(page, '[data-testid=execution]')).toMatch(/^Not available yet/);
       await page.getByText('This proposal is closed').waitFor();
 
       // The result document: the scheduler writes it after the vote; the page looks again until it is there.

@@ -4,30 +4,9 @@ import type { BothForms } from './address.js';
 // The service's JSON API (docs/protocol.md). Wei amounts are decimal strings, addresses come in both
 // forms. Fields of later issues (results, audit, execution) are read defensively in `extras.ts`.
 
-export type ProposalState =
-  | 'Pending'
-  | 'Supported'
-  | 'Voting'
-  | 'Passed'
-  | 'Rejected'
-  | 'Expired'
-  | 'Canceled'
-  | 'Queued'
-  | 'Executed'
-  | 'Confirmed';
+import type { ProposalState } from '../../server/lifecycle/types.js';
 
-export const PROPOSAL_STATES: readonly ProposalState[] = [
-  'Pending',
-  'Supported',
-  'Voting',
-  'Passed',
-  'Rejected',
-  'Expired',
-  'Canceled',
-  'Queued',
-  'Executed',
-  'Confirmed',
-];
+export { PROPOSAL_STATES, type ProposalState } from '../../server/lifecycle/types.js';
 
 export interface ServiceInfo {
   chainId: number;
