@@ -9,7 +9,13 @@ import { normalizeMessage } from '../messages/normalize.js';
 import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
 import { verifySigner } from '../messages/signature.js';
 import { createPowerService } from '../power/index.js';
-import { buildResultDocument, type ResultDocument, type ResultSupport, type ResultVote } from '../results/document.js';
+import {
+  buildResultDocument,
+  settledAt,
+  type ResultDocument,
+  type ResultSupport,
+  type ResultVote,
+} from '../results/document.js';
 import type { Space, StrategyConfig } from '../spaces/schema.js';
 import type { DocumentSource } from './source.js';
 
@@ -116,7 +122,10 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     if (differences.length === 0)
       pass(
         'result',
-        `recomputed from the log and the chain: ${rebuilt.state}, For ${rebuilt.totals.for}, Against ${rebuilt.totals.against}, Abstain ${rebuilt.totals.abstain}, turnout ${rebuilt.totals.turnout} of quorum ${rebuilt.totals.quorum}`,
+        `recomputed from the log and the chain: ${rebuilt.state}` +
+          (rebuilt.totals
+            ? `, For ${rebuilt.totals.for}, Against ${rebuilt.totals.against}, Abstain ${rebuilt.totals.abstain}, turnout ${rebuilt.totals.turnout} of quorum ${rebuilt.totals.quorum}`
+            : `, support ${rebuilt.support.power} of ${rebuilt.support.threshold} needed`),
       );
     if (options.receipt && receiptFound) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
     return { ...report(), rebuilt, result };
@@ -247,8 +256,8 @@ async function rebuild(
       totalPower,
       ...(cancel ? { canceledAt: cancel.entry.receivedAt } : {}),
     };
-    const end = proposalStatus(facts, rules, supports, votes, Number.MAX_SAFE_INTEGER).votingWindow?.end;
-    if (end === undefined) throw fail('lifecycle', 'by the log, this proposal never reached a vote');
+    const end = settledAt(proposalStatus(facts, rules, supports, votes, Number.MAX_SAFE_INTEGER), facts.canceledAt);
+    if (end === undefined) throw fail('lifecycle', 'by the log, this proposal is not settled yet');
     const lastEntry = log.at(-1)!;
     return buildResultDocument({
       chainId: chain.chainId,

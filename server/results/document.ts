@@ -9,7 +9,8 @@ import {
   type VoteRecord,
 } from '../lifecycle/index.js';
 
-// The result document of a proposal whose vote ended: everything needed to recompute the outcome from
+// The result document of a proposal whose outcome is settled (its vote ended, it expired or it was
+// canceled): everything needed to recompute the outcome from
 // IPFS and the chain. The service builds it from its database; the audit builds it again from the
 // pinned messages and the chain, and the two must be identical. Integers are decimal strings.
 
@@ -52,16 +53,36 @@ export function voteMerkleTree(votes: Pick<ResultVote, 'voter' | 'choice' | 'pow
   return StandardMerkleTree.of(leaves, [...VOTE_LEAF_ENCODING]);
 }
 
+/**
+ * When a proposal's outcome was settled: the end of voting, the end of the support period (Expired)
+ * or the cancel (Canceled). Undefined while it can still change.
+ */
+export function settledAt(status: ProposalStatus, canceledAt: number | undefined): number | undefined {
+  if (status.votingWindow) return status.votingWindow.end;
+  if (status.state === 'Expired') return status.supportWindow.end;
+  if (status.state === 'Canceled') return canceledAt;
+  return undefined;
+}
+
 export function buildResultDocument(input: ResultInput) {
   const { proposal, status } = input;
-  if (!status.votingWindow || !status.tally || !status.supportedAt)
-    throw new Error('a result needs a proposal whose vote ended');
+  const voted = status.votingWindow && status.tally && status.supportedAt !== undefined;
+  if (!voted && status.state !== 'Expired' && status.state !== 'Canceled') {
+    throw new Error('a result needs a proposal whose vote ended, or that expired or was canceled');
+  }
   const window = status.votingWindow;
+  const tally = status.tally;
   // The votes that count: inside the window on both clocks, then each voter's latest.
-  const counted = countedVotes(input.votes.filter((vote) => countsIn(window, vote))).sort((a, b) =>
-    a.voter.toLowerCase() < b.voter.toLowerCase() ? -1 : 1,
+  const counted = window
+    ? countedVotes(input.votes.filter((vote) => countsIn(window, vote))).sort((a, b) =>
+        a.voter.toLowerCase() < b.voter.toLowerCase() ? -1 : 1,
+      )
+    : [];
+  // The supports that counted: in the support window and, once reached, up to the threshold.
+  const supports = input.supports.filter(
+    (support) =>
+      countsIn(status.supportWindow, support) && support.receivedAt <= (status.supportedAt ?? status.supportWindow.end),
   );
-  const supports = input.supports.filter((support) => support.receivedAt <= status.supportedAt!);
   return {
     type: 'Result',
     version: RESULT_VERSION,
@@ -78,7 +99,7 @@ export function buildResultDocument(input: ResultInput) {
     support: {
       threshold: status.supportThreshold.toString(),
       power: status.supportPower.toString(),
-      reachedAt: String(status.supportedAt),
+      reachedAt: status.supportedAt === undefined ? null : String(status.supportedAt),
       supports: supports.map((support) => ({
         supporter: support.supporter,
         power: support.power.toString(),
@@ -87,7 +108,7 @@ export function buildResultDocument(input: ResultInput) {
         sequence: String(support.sequence),
       })),
     },
-    voting: { start: String(window.start), end: String(window.end) },
+    voting: window ? { start: String(window.start), end: String(window.end) } : null,
     votes: counted.map((vote) => {
       const full = input.votes.find((candidate) => candidate.id === vote.id)!;
       return {
@@ -99,16 +120,19 @@ export function buildResultDocument(input: ResultInput) {
         sequence: String(full.sequence),
       };
     }),
-    totals: {
-      for: status.tally.for.toString(),
-      against: status.tally.against.toString(),
-      abstain: status.tally.abstain.toString(),
-      turnout: status.tally.turnout.toString(),
-      quorum: status.tally.quorum.toString(),
-    },
-    quorumReached: status.tally.quorumReached,
-    majorityReached: status.tally.majorityReached,
-    state: status.state === 'Rejected' ? 'Rejected' : 'Passed',
+    totals: tally
+      ? {
+          for: tally.for.toString(),
+          against: tally.against.toString(),
+          abstain: tally.abstain.toString(),
+          turnout: tally.turnout.toString(),
+          quorum: tally.quorum.toString(),
+        }
+      : null,
+    quorumReached: tally ? tally.quorumReached : null,
+    majorityReached: tally ? tally.majorityReached : null,
+    /** Passed, Rejected, Expired or Canceled: the state when the outcome was settled. */
+    state: status.state,
     log: {
       space: proposal.space,
       from: '1',

@@ -4,7 +4,7 @@ import { pinLogBatches } from '../ipfs/pin-worker.js';
 import type { IpfsStore } from '../ipfs/store.js';
 import { loadProposal, proposalRecords, type StoredProposal } from '../proposals/repository.js';
 import { statusOf } from '../proposals/view.js';
-import { buildResultDocument } from '../results/document.js';
+import { buildResultDocument, settledAt } from '../results/document.js';
 import { timeline } from './timeline.js';
 
 // Moves proposals through the lifecycle on time with no traffic: records each state as it is
@@ -34,8 +34,9 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
   const withResult = new Set(
     (await db.client.result.findMany({ select: { proposalId: true } })).map((r) => r.proposalId),
   );
+  // Done with: a final state recorded and its result written.
   const open = (await db.client.proposal.findMany({ orderBy: { createdAt: 'asc' } })).filter(
-    (row) => !settled.has(row.id),
+    (row) => !(settled.has(row.id) && withResult.has(row.id)),
   );
 
   let events = 0;
@@ -51,7 +52,8 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
         }),
       );
     }
-    if (!withResult.has(proposal.id) && status.votingWindow && now >= status.votingWindow.end) {
+    const settledTime = settledAt(status, proposal.canceledAt);
+    if (!withResult.has(proposal.id) && settledTime !== undefined && now >= settledTime) {
       await writeResult(deps, proposal, records, now);
       results++;
     }
@@ -86,7 +88,7 @@ async function writeResult(
       m.cid,
     ]),
   );
-  const votingEnd = statusOf(proposal, records, now).votingWindow!.end;
+  const end = settledAt(statusOf(proposal, records, now), proposal.canceledAt)!;
   const document = buildResultDocument({
     chainId: deps.chainId,
     proposal: {
@@ -105,8 +107,8 @@ async function writeResult(
     totalPower: proposal.totalPower,
     supports: records.supports.map((s) => ({ ...s, supporter: s.voter, id: s.messageId, cid: cids.get(s.messageId)! })),
     votes: records.votes.map((v) => ({ ...v, cid: cids.get(v.id)! })),
-    // As it stood when voting ended: no later message can change it.
-    status: statusOf(proposal, records, votingEnd),
+    // As it stood when it was settled: no later message can change it.
+    status: statusOf(proposal, records, end),
     log: { to: lastBatch.toSequence, head: last.head, lastBatch: lastBatch.cid },
   });
   const { cid } = await encodeDocument(document);

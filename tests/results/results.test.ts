@@ -97,6 +97,11 @@ const events = async (id: string) =>
 
 async function endVoteAndAudit(id: string, receipt?: Awaited<ReturnType<typeof send>>['receipt']) {
   advance(TEST_SPACE.votingPeriodSeconds);
+  return settleAndAudit(id, receipt);
+}
+
+/** Runs the scheduler and the pin worker, then audits the result the scheduler wrote. */
+async function settleAndAudit(id: string, receipt?: Awaited<ReturnType<typeof send>>['receipt']) {
   await passes();
   await pinPass(stack.service.db, stack.service.ipfs, () => stack.clock.now * 1000);
   const { result } = await state(id);
@@ -127,17 +132,24 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
     const id = await propose();
     await send(small, 'Support', { proposal: id }); // 10k votes: under the 1 % threshold
     advance(TEST_SPACE.supportPeriodSeconds);
-    await passes();
+    const { result, report } = await settleAndAudit(id);
     expect((await state(id)).state).toBe('Expired');
     expect(await events(id)).toEqual(['Pending', 'Expired']);
-    expect((await state(id)).result).toBeNull();
+    // The result of an expired proposal records the support it had, and the audit agrees.
+    expect(result.state).toBe('Expired');
+    expect(report.findings.filter((f) => !f.ok)).toEqual([]);
+    expect(report.rebuilt).toMatchObject({ state: 'Expired', voting: null, votes: [] });
+    expect(report.rebuilt!.support.supports).toHaveLength(1);
   });
 
   it('is canceled by its author while pending', async () => {
     const id = await propose();
     await send(whale, 'CancelProposal', { proposal: id });
-    await passes();
+    const { result, report } = await settleAndAudit(id);
     expect(await events(id)).toEqual(['Pending', 'Canceled']);
+    expect(result.state).toBe('Canceled');
+    expect(report.findings.filter((f) => !f.ok)).toEqual([]);
+    expect(report.rebuilt!.state).toBe('Canceled');
   });
 
   it('is rejected for turnout, and the audit agrees', async () => {
