@@ -21,6 +21,19 @@ function decodeCursor(cursor: string): { createdAt: bigint; id: string } {
   return { createdAt: BigInt(match[1]!), id: match[2]! };
 }
 
+/**
+ * What the service knows of the result's audit: the executor's attestors who signed its outcome (an
+ * external attestor signs only after `npm run attest` audited it). Null until one has.
+ */
+function auditState(attestors: string[]) {
+  if (attestors.length === 0) return null;
+  return {
+    state: `Attested by ${attestors.length} attestor${attestors.length === 1 ? '' : 's'}`,
+    ok: true,
+    detail: `Signed the outcome: ${attestors.join(', ')}. Anyone can audit it again with npm run audit.`,
+  };
+}
+
 export function proposalsRouter(deps: { db: Database; clock: () => number }): Router {
   const router = Router();
   const now = () => Math.floor(deps.clock() / 1000);
@@ -86,7 +99,13 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
       where: { id: proposal.id },
       select: { cid: true, sequence: true, document: true },
     });
-    res.json(proposalDetail(proposal, statusOf(proposal, records, now()), message));
+    const attestors = (
+      await db.attestation.findMany({ where: { proposalId: proposal.id }, select: { attestor: true } })
+    ).map((a) => a.attestor);
+    res.json({
+      ...proposalDetail(proposal, statusOf(proposal, records, now()), message),
+      audit: auditState(attestors),
+    });
   });
 
   router.get('/proposals/:id/votes', async (req, res) => {

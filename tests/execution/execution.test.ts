@@ -177,6 +177,7 @@ describe('executing a passed technical proposal', () => {
     const detail = (await api().get(`/api/proposals/${id}`)).body;
     expect(detail.execution).toMatchObject({ status: 'Executed', executeTx: expect.any(String) });
     expect(detail.state).toBe('Executed');
+    expect(detail.audit).toMatchObject({ state: 'Attested by 2 attestors', ok: true });
     // A later pass changes nothing and sends nothing.
     expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
   });
