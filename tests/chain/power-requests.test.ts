@@ -12,6 +12,7 @@ import { spaceSchema, type Space } from '../../server/spaces/schema.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { NativeStakingAdmin, installNativeStakingStandIn } from '../../scripts/lib/staking-standin.js';
 import { startRpcProxy, type RpcProxy } from '../support/rpc-proxy.js';
+import { TEST_SPACE } from '../support/stack.js';
 import { tempDir } from '../support/temp.js';
 
 const VOTERS = 10_000;
@@ -19,22 +20,7 @@ const PAGE = 8;
 const DAY = 86_400;
 const addr = (n: number) => getAddress(`0x${(0xc0ffee00000 + n).toString(16).padStart(40, '0')}`);
 
-const STAKING: Space = spaceSchema.parse({
-  id: 'requests',
-  name: 'Requests',
-  chainId: 31337,
-  strategies: [{ name: 'iotex-staking' }],
-  proposalThreshold: '1',
-  supportThresholdBps: 500,
-  supportPeriodSeconds: 60,
-  votingDelaySeconds: 0,
-  votingPeriodSeconds: 60,
-  quorumBps: 1000,
-  passThresholdBps: 5000,
-  quorumChoices: ['For', 'Against', 'Abstain'],
-  admins: [],
-  executor: null,
-});
+const STAKING: Space = spaceSchema.parse({ ...TEST_SPACE, id: 'requests' });
 
 describe('power look-ups in batches', () => {
   const dir = tempDir('power-requests');

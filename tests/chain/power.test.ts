@@ -20,6 +20,7 @@ import {
 } from '../../scripts/lib/staking-standin.js';
 import { WIOTX_ADDRESS, installWiotxStandIn, sendAs, wiotxActions } from '../../scripts/lib/wiotx-standin.js';
 import { startRpcProxy, type RpcProxy } from '../support/rpc-proxy.js';
+import { TEST_SPACE } from '../support/stack.js';
 import { tempDir } from '../support/temp.js';
 
 const DAY = 86_400;
@@ -30,22 +31,7 @@ const NFT_V2 = addr(901);
 const iotx = (n: string | number) => parseEther(String(n));
 
 function space(strategies: SpaceFile['strategies']): Space {
-  return spaceSchema.parse({
-    id: 'test',
-    name: 'Test',
-    chainId: 31337,
-    strategies,
-    proposalThreshold: '1',
-    supportThresholdBps: 500,
-    supportPeriodSeconds: 60,
-    votingDelaySeconds: 0,
-    votingPeriodSeconds: 60,
-    quorumBps: 1000,
-    passThresholdBps: 5000,
-    quorumChoices: ['For', 'Against', 'Abstain'],
-    admins: [],
-    executor: null,
-  });
+  return spaceSchema.parse({ ...TEST_SPACE, strategies });
 }
 const STAKING = space([{ name: 'iotex-staking' }]);
 const ALL = space([
