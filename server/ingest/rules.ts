@@ -1,4 +1,4 @@
-import { countsIn, type ProposalStatus } from '../lifecycle/index.js';
+import { countsIn, type ProposalStatus, type Window } from '../lifecycle/index.js';
 import { MessageError } from '../messages/errors.js';
 import type { StoredProposal } from '../proposals/repository.js';
 
@@ -24,45 +24,42 @@ interface Timing {
   receivedAt: number;
 }
 
-export function checkSupport(status: ProposalStatus, timing: Timing, alreadySupported: boolean): void {
-  if (status.state !== 'Pending') {
+/** The proposal must be in `state` for this kind of message (409 wrong_phase otherwise). */
+function requirePhase(status: ProposalStatus, state: ProposalStatus['state'], accepted: string): void {
+  if (status.state !== state) {
     throw new MessageError(
       409,
       'wrong_phase',
-      `support is accepted while a proposal is Pending; it is ${status.state}`,
+      `${accepted} while a proposal is ${state}; it is ${status.state}`,
       'data.message.proposal',
     );
   }
-  if (!countsIn(status.supportWindow, timing)) {
+}
+
+/** Both the signed timestamp and the time received must fall in the phase's window (422 otherwise). */
+function requireWindow(window: Window, timing: Timing, what: string, period: string): void {
+  if (!countsIn(window, timing)) {
     throw new MessageError(
       422,
       'outside_window',
-      `support must be signed and received within the support period [${status.supportWindow.start}, ${status.supportWindow.end})`,
+      `${what} must be signed and received within the ${period} [${window.start}, ${window.end})`,
       'data.message.timestamp',
     );
   }
+}
+
+export function checkSupport(status: ProposalStatus, timing: Timing, alreadySupported: boolean): void {
+  requirePhase(status, 'Pending', 'support is accepted');
+  requireWindow(status.supportWindow, timing, 'support', 'support period');
   if (alreadySupported) {
     throw new MessageError(409, 'already_supported', 'this address already supports the proposal', 'data.message.from');
   }
 }
 
 export function checkVote(status: ProposalStatus, timing: Timing): void {
-  if (status.state !== 'Voting' || !status.votingWindow) {
-    throw new MessageError(
-      409,
-      'wrong_phase',
-      `votes are accepted while a proposal is Voting; it is ${status.state}`,
-      'data.message.proposal',
-    );
-  }
-  if (!countsIn(status.votingWindow, timing)) {
-    throw new MessageError(
-      422,
-      'outside_window',
-      `a vote must be signed and received within the voting period [${status.votingWindow.start}, ${status.votingWindow.end})`,
-      'data.message.timestamp',
-    );
-  }
+  requirePhase(status, 'Voting', 'votes are accepted');
+  // In Voting the window always exists; an empty one would refuse every vote.
+  requireWindow(status.votingWindow ?? { start: 0, end: 0 }, timing, 'a vote', 'voting period');
 }
 
 export function checkCancel(status: ProposalStatus, proposal: StoredProposal, from: string): void {
