@@ -1,10 +1,6 @@
 // The native-staking stand-in on a real local chain: same ABI as IoTeX's staking protocol,
 // readable through that ABI (historic block tags included), iotex-core's paging, and the demo seed.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import {
   Contract,
   Interface,
@@ -39,14 +35,9 @@ import {
   installNativeStakingStandIn,
   loadStandIn,
 } from '../../scripts/lib/staking-standin.js';
+import { chainStakingAbi } from '../support/fixtures.js';
 
-const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const SHARED_DIR = process.env.SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
-const chainAbiFile = JSON.parse(readFileSync(path.join(SHARED_DIR, 'abi', 'iotex-staking.json'), 'utf8')) as {
-  source: string;
-  address: string;
-  abi: JsonFragment[];
-};
+const chainAbiFile = chainStakingAbi();
 const CHAIN_ABI = chainAbiFile.abi;
 
 /** Selectors named in IOTEX.md (checked there with ethers id()). */

@@ -1,10 +1,7 @@
 // The ABI fragments the power code calls are the chain's own: same names, parameter and component
 // names, types, outputs, view, selectors. And the local stand-ins offer exactly those fragments.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { Interface, getAddress, id, type FunctionFragment, type JsonFragment } from 'ethers';
+import { Interface, getAddress, id, type FunctionFragment } from 'ethers';
 import {
   ERC20_FRAGMENTS,
   MULTICALL3_CANONICAL_ADDRESS,
@@ -18,13 +15,9 @@ import {
 import { loadMulticall3StandIn } from '../../scripts/lib/multicall-standin.js';
 import { NATIVE_STAKING_ADDRESS, loadStandIn } from '../../scripts/lib/staking-standin.js';
 import { loadWiotxStandIn } from '../../scripts/lib/wiotx-standin.js';
+import { chainStakingAbi } from '../support/fixtures.js';
 
-const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const SHARED_DIR = process.env.SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
-const chainAbi = JSON.parse(readFileSync(path.join(SHARED_DIR, 'abi', 'iotex-staking.json'), 'utf8')) as {
-  address: string;
-  abi: JsonFragment[];
-};
+const chainAbi = chainStakingAbi();
 
 /** Differences between our fragment and the reference interface's function of the same name. */
 function differences(ours: FunctionFragment, reference: Interface): string[] {
@@ -44,7 +37,7 @@ function differences(ours: FunctionFragment, reference: Interface): string[] {
 const functions = (iface: Interface) => iface.fragments.filter((f): f is FunctionFragment => f.type === 'function');
 
 describe('staking ABI fragments', () => {
-  it('are exactly the chain’s (../shared/abi/iotex-staking.json)', () => {
+  it('are exactly the chain’s (tests/fixtures/iotex/iotex-staking.json)', () => {
     const chain = new Interface(chainAbi.abi);
     expect(functions(stakingInterface)).toHaveLength(STAKING_FRAGMENTS.length);
     expect(functions(stakingInterface).flatMap((f) => differences(f, chain))).toEqual([]);

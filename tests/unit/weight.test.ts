@@ -1,21 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { applyWeight, goLog, roundToPrecision, voteWeight, voteWeightFactor } from '../../server/power/weight.js';
 
-interface Vector {
-  amount: string;
-  durationSeconds: number;
-  autoStake: boolean;
-  selfStake: boolean;
-  votes: string;
-}
+import { voteWeightVectors, type VoteWeightVector as Vector } from '../support/fixtures.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const sharedDir = process.env.SHARED_DIR ?? path.resolve(repoRoot, '..', 'shared');
-const vectorsPath = path.resolve(sharedDir, 'vectors', 'iotex-vote-weight.json');
-const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as Vector[];
+const vectors = voteWeightVectors();
 
 const DAY = 86400;
 
@@ -31,7 +19,7 @@ function naiveVotes(v: Vector): bigint {
 }
 
 describe('voteWeight against chain vectors', () => {
-  it(`loads the shared vectors (${vectorsPath})`, () => {
+  it('loads the chain’s vectors (tests/fixtures/iotex)', () => {
     expect(vectors.length).toBeGreaterThan(0);
   });
 
