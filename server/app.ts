@@ -34,12 +34,13 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): express.Express {
+  const power = deps.power ?? createPowerService(deps);
   const app = express();
   app.disable('x-powered-by');
   app.use(homePage(deps.chain, deps.spaces, deps.ipfs.backend, deps.db.kind)); // the web app, / and client routes
   app.use(
     '/api',
-    healthRouter(deps),
+    healthRouter({ ...deps, power }),
     spacesRouter(deps.spaces),
     logRouter(deps),
     messagesRouter(deps),
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use('/api', attestationsRouter(deps));
   app.use('/api', serviceInfoRouter({ chainId: deps.chain.chainId, receiptSigner: deps.receiptSigner }));
-  app.use('/api', powerRouter({ spaces: deps.spaces, power: deps.power ?? createPowerService(deps) }));
+  app.use('/api', powerRouter({ spaces: deps.spaces, power }));
   app.use(ipfsRouter(deps));
   app.use(notFound);
   app.use(errorHandler);

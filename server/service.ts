@@ -71,8 +71,14 @@ export async function startService(
     );
 
     const power = createPowerService({ chain, db, config });
-    const historic = await power.historicState().catch((error: Error) => ({ ok: false, reason: error.message }));
-    log(historic.ok ? 'power: the RPC node serves state at past blocks' : `power: WARNING: ${historic.reason}`);
+    const historic = await power
+      .historicState()
+      .catch((error: Error) => ({ ok: false as const, reason: error.message }));
+    log(
+      historic.ok
+        ? `power: the RPC node (iotex-core v${historic.node.version}) proved it serves staking state at past blocks`
+        : `power: WARNING: no stake will be counted: ${historic.reason}`,
+    );
     const receiptKey = loadServiceKey(config.servicePrivateKey, config.dataDir);
     const receipts = new ReceiptSigner(receiptKey, chain.chainId);
     log(`receipts: signed by ${receipts.address}`);

@@ -5,7 +5,7 @@ pragma solidity ^0.8.24;
 /// @notice Installed with `hardhat_setCode` at Multicall3's canonical address
 /// 0xcA11bde05977b3631167028862bE2a173976CA11, so contract reads take the same path locally as on
 /// IoTeX. Names, inputs and outputs are Multicall3's (mds1/multicall), so the selectors match:
-/// aggregate3 0x82ad56cb, getEthBalance 0x4d2301cc.
+/// aggregate3 0x82ad56cb, getEthBalance 0x4d2301cc, getBlockNumber 0x42cbb15c.
 /// @dev Runtime code only (no constructor runs under setCode): no state, no immutables.
 contract Multicall3StandIn {
     struct Call3 {
@@ -32,5 +32,11 @@ contract Multicall3StandIn {
     /// The native balance (IOTX on IoTeX) of `addr` at the block the call is made at.
     function getEthBalance(address addr) public view returns (uint256 balance) {
         balance = addr.balance;
+    }
+
+    /// The number of the block the call is made at: a read at a past block that answers with that
+    /// block's number proves the node executed it on that block's state.
+    function getBlockNumber() public view returns (uint256 blockNumber) {
+        blockNumber = block.number;
     }
 }

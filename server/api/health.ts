@@ -2,11 +2,23 @@ import { Router } from 'express';
 import type { Chain } from '../chain/provider.js';
 import type { Database } from '../db/index.js';
 import type { IpfsStore } from '../ipfs/index.js';
+import type { PowerService } from '../power/index.js';
 
 export interface HealthDeps {
   db: Database;
   chain: Chain;
   ipfs: IpfsStore;
+  power: PowerService;
+}
+
+/** A failed check that still has facts to show. */
+class CheckFailed extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
 }
 
 type Check = { ok: true; [detail: string]: unknown } | { ok: false; error: string; [detail: string]: unknown };
@@ -19,7 +31,8 @@ async function check(run: () => Promise<Record<string, unknown>>, context: Recor
     const details = await withTimeout(run());
     return { ok: true, ...context, ...details, latencyMs: Date.now() - started };
   } catch (error) {
-    return { ok: false, ...context, error: (error as Error).message, latencyMs: Date.now() - started };
+    const details = error instanceof CheckFailed ? error.details : {};
+    return { ok: false, ...context, ...details, error: (error as Error).message, latencyMs: Date.now() - started };
   }
 }
 
@@ -32,7 +45,7 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 }
 
 /** GET /api/health: each component checked for real; 503 names the ones that failed. */
-export function healthRouter({ db, chain, ipfs }: HealthDeps): Router {
+export function healthRouter({ db, chain, ipfs, power }: HealthDeps): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [database, chainCheck, ipfsCheck] = await Promise.all([
@@ -41,7 +54,10 @@ export function healthRouter({ db, chain, ipfs }: HealthDeps): Router {
         async () => {
           const chainId = Number(await chain.provider.send('eth_chainId', []));
           if (chainId !== chain.chainId) throw new Error(`chain id is now ${chainId}, expected ${chain.chainId}`);
-          return { chainId, headBlock: await chain.headBlock() };
+          // Decided once, at the first look: a node that cannot serve past staking state fails here.
+          const history = await power.historicState();
+          if (!history.ok) throw new CheckFailed(history.reason, { node: history.node });
+          return { chainId, headBlock: await chain.headBlock(), node: history.node };
         },
         { rpcUrl: chain.rpcUrl },
       ),

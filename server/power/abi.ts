@@ -1,6 +1,6 @@
 // The ABI fragments of exactly the functions the power code calls, as human-readable signatures.
 // tests/unit/power-abi.test.ts checks the staking ones against the chain's own ABI
-// (../shared/abi/iotex-staking.json) and the Multicall3 ones against Multicall3's selectors.
+// (tests/fixtures/iotex/iotex-staking.json) and the Multicall3 ones against Multicall3's selectors.
 import { Interface } from 'ethers';
 
 /** The staking protocol's address (last 20 bytes of keccak256("staking")); not an EVM contract on IoTeX. */
@@ -23,12 +23,14 @@ const CANDIDATE_V3 =
 export const STAKING_FRAGMENTS = [
   `function compositeBucketsByVoterV3(address voter, uint32 offset, uint32 limit) view returns (${BUCKET_V3}[])`,
   `function candidatesV3(uint32 offset, uint32 limit) view returns (${CANDIDATE_V3}[])`,
+  `function candidateByIDV3(address id) view returns (${CANDIDATE_V3})`,
   'function bucketsCount() view returns (uint64 total, uint64 active)',
 ] as const;
 
 export const MULTICALL3_FRAGMENTS = [
   'function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)',
   'function getEthBalance(address addr) view returns (uint256 balance)',
+  'function getBlockNumber() view returns (uint256 blockNumber)',
 ] as const;
 
 export const ERC20_FRAGMENTS = ['function balanceOf(address) view returns (uint256)'] as const;

@@ -33,10 +33,15 @@ export class Blocks {
     return head;
   }
 
+  /** The hash of `block` if it is already known to be final; never a request. */
+  finalHash(block: number): string | undefined {
+    return block <= this.knownHead - CACHE_CONFIRMATIONS ? this.hashes.get(block) : undefined;
+  }
+
   /** The head, and the block's hash if it is final; no request when both are already known. */
   async info(block: number): Promise<BlockInfo> {
-    const known = this.hashes.get(block);
-    if (known && block <= this.knownHead - CACHE_CONFIRMATIONS) return { head: this.knownHead, hash: known };
+    const known = this.finalHash(block);
+    if (known) return { head: this.knownHead, hash: known };
     // One round trip: the head and the block's header travel in the same batch.
     const [head, header] = await Promise.all([
       this.head(),

@@ -1,6 +1,6 @@
 /** Stable codes the ingest code and the API map to their answers. */
 export type PowerErrorCode =
-  /** Not a whole block number >= 0. */
+  /** Not a whole block number >= 1 (IoTeX answers block 0 with the latest state). */
   | 'snapshot_invalid'
   /** Not a 0x… or io1… address. */
   | 'invalid_address'
@@ -8,8 +8,12 @@ export type PowerErrorCode =
   | 'snapshot_in_future'
   /** The block is older than SNAPSHOT_MAX_AGE_BLOCKS below the head. */
   | 'snapshot_too_old'
-  /** The RPC node cannot answer reads at that block (non-archive node, or one that ignores block numbers). */
+  /** The RPC node cannot prove it serves staking state at past blocks (non-archive, pruned, too old, ignores block numbers). */
   | 'historic_state_unavailable'
+  /** The node answers candidatesV3 from an epoch snapshot (chain.enableStakingIndexer), not from the block. */
+  | 'candidates_from_epoch'
+  /** candidatesV3 listed one candidate twice. */
+  | 'candidates_inconsistent'
   /** The RPC node does not answer, or refuses a read (its message says why). */
   | 'chain_unavailable';
 

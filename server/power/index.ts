@@ -9,7 +9,9 @@ import type { Space } from '../spaces/schema.js';
 import { MULTICALL3_CANONICAL_ADDRESS } from './abi.js';
 import { Blocks } from './blocks.js';
 import { PowerCache } from './cache.js';
+import { CandidateSets } from './candidates.js';
 import { PowerError } from './errors.js';
+import { forkHeights } from './forks.js';
 import { Multicall } from './multicall.js';
 import { JsonRpcBatcher, RpcError, type BatcherStats } from './rpc-batch.js';
 import { SnapshotRules, assertBlockNumber, type HistoricState } from './snapshot.js';
@@ -18,7 +20,7 @@ import { createStrategy, strategySetKey, type StrategyContext } from './strategi
 import type { AddressPower, StrategyPower } from './types.js';
 
 export { PowerError, type PowerErrorCode } from './errors.js';
-export type { HistoricState } from './snapshot.js';
+export type { HistoricState, NodeFacts } from './node-check.js';
 export type { AddressPower, BucketPower, StrategyPower } from './types.js';
 
 /** Multicall3 per chain id where it is not at the canonical address. */
@@ -43,7 +45,7 @@ export interface PowerServiceDeps {
   multicallAddress?: string;
   /** How far below the head a proposal's snapshot block may be; default DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS. */
   snapshotMaxAgeBlocks?: number;
-  /** First read's limit for a voter's buckets, and the page size for candidates; default 1000. */
+  /** First read's limit for a voter's buckets; default 1000. */
   pageSize?: number;
   /** Calls per JSON-RPC batch; default 100 (iotex-core's limit). */
   batchSize?: number;
@@ -55,8 +57,8 @@ export interface PowerService {
   /** Power per address (checksummed 0x keys, in the order given, duplicates once) at `block`. */
   powerAt(space: Space, addresses: string[], block: number): Promise<Map<string, AddressPower>>;
   /**
-   * The chain's own weighted total at `block`: the sum of every candidate's totalWeightedVotes
-   * (candidatesV3), the denominator of support and quorum shares. It is the same for every space:
+   * The chain's own weighted total at `block`: the sum of every candidate's totalWeightedVotes at
+   * the block (candidates.ts), the denominator of support and quorum shares. It is the same for every space:
    * the space settings define both thresholds as shares of the chain's weighted total, so a space
    * without iotex-staking (balances only) is measured against it too.
    */
@@ -66,7 +68,10 @@ export interface PowerService {
    * 'historic_state_unavailable', 'chain_unavailable') unless `block` may be a snapshot block.
    */
   checkSnapshotBlock(block: number): Promise<void>;
-  /** Whether the RPC node serves state at past blocks (asked once per process). */
+  /**
+   * Whether the RPC node proved it serves staking state at past blocks, with what it reported
+   * (asked once per process; powerAt and totalPowerAt count nothing from a node that did not).
+   */
   historicState(): Promise<HistoricState>;
   /** The chain's head, read now. */
   headBlock(): Promise<number>;
@@ -76,23 +81,27 @@ export interface PowerService {
 }
 
 /** Key of the chain's weighted total in the cache (one entry per block). */
-const TOTAL_KEY = 'chain-weighted-total/v1';
+const TOTAL_KEY = 'chain-weighted-total/v2';
 
 export function createPowerService(deps: PowerServiceDeps): PowerService {
   const rpc = new JsonRpcBatcher(deps.chain.rpcUrl, { maxBatch: deps.batchSize, stallMs: deps.batchStallMs });
   const staking = new StakingReader(rpc, { pageSize: deps.pageSize });
   const multicallAddress =
     deps.multicallAddress ?? deps.config?.multicallAddress ?? defaultMulticallAddress(deps.chain.chainId);
-  const context: StrategyContext = { staking, multicall: new Multicall(rpc, multicallAddress) };
+  const multicall = new Multicall(rpc, multicallAddress);
   const blocks = new Blocks(rpc);
+  const candidateSets = new CandidateSets(staking, blocks);
+  const context: StrategyContext = { staking, multicall, candidateSets, forks: forkHeights(deps.chain.chainId) };
   const cache = new PowerCache(deps.db);
   const maxAge = deps.snapshotMaxAgeBlocks ?? deps.config?.snapshotMaxAgeBlocks ?? DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS;
-  const rules = new SnapshotRules(blocks, staking, maxAge);
+  const rules = new SnapshotRules(blocks, { rpc, staking, multicall }, maxAge);
   /** Look-ups under way, by strategy set, block (and hash) and address. */
   const inFlight = new Map<string, Promise<AddressPower>>();
 
+  /** The head and, once final, the block's hash; refuses unless the node serves past staking state. */
   async function blockInfo(block: number) {
     assertBlockNumber(block);
+    await rules.requireHistoricState();
     const info = await nodeRead(() => blocks.info(block));
     if (block > info.head) {
       throw new PowerError('snapshot_in_future', `block ${block} is ahead of the chain's head (${info.head})`);
@@ -157,9 +166,8 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
     const key = hash ? PowerCache.key(TOTAL_KEY, hash) : undefined;
     const cached = key ? await cache.getTotal(key, block) : undefined;
     if (cached !== undefined) return cached;
-    const candidates = await nodeRead(() => staking.candidates(block));
-    const total = candidates.reduce((sum, c) => sum + c.totalWeightedVotes, 0n);
-    if (key) await cache.putTotal(key, block, total, candidates.length);
+    const { total, byId } = await nodeRead(() => candidateSets.at(block));
+    if (key) await cache.putTotal(key, block, total, byId.size);
     return total;
   }
 

@@ -48,6 +48,13 @@ export class Multicall {
     return results.map((r) => multicall3Interface.decodeFunctionResult('getEthBalance', r.returnData)[0] as bigint);
   }
 
+  /** The number of the block a read at `block` was executed on (Multicall3's getBlockNumber). */
+  async blockNumberAt(block: number): Promise<number> {
+    const raw = await this.rpc.ethCall(this.address, multicall3Interface.encodeFunctionData('getBlockNumber'), block);
+    if (raw === '0x') throw this.missingAt(block);
+    return Number(multicall3Interface.decodeFunctionResult('getBlockNumber', raw)[0] as bigint);
+  }
+
   /**
    * ERC-20 balances at `block`. A token with no code at that block (not deployed yet) answers with
    * no data: everyone's balance is 0 then. A reverting balanceOf is an error, not a zero.
@@ -69,14 +76,14 @@ export class Multicall {
   private async aggregateOnce(calls: Call3[], block: number): Promise<Call3Result[]> {
     const data = multicall3Interface.encodeFunctionData('aggregate3', [calls]);
     const raw = await this.rpc.ethCall(this.address, data, block);
-    if (raw === '0x') {
-      throw new Error(
-        `no Multicall3 at ${this.address} at block ${block}: set MULTICALL_ADDRESS to one deployed there`,
-      );
-    }
+    if (raw === '0x') throw this.missingAt(block);
     const [results] = multicall3Interface.decodeFunctionResult('aggregate3', raw) as unknown as [
       (readonly [boolean, string])[],
     ];
     return results.map(([success, returnData]) => ({ success, returnData }));
+  }
+
+  private missingAt(block: number): Error {
+    return new Error(`no Multicall3 at ${this.address} at block ${block}: set MULTICALL_ADDRESS to one deployed there`);
   }
 }

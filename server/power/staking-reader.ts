@@ -18,8 +18,6 @@ import type { JsonRpcBatcher } from './rpc-batch.js';
 
 /** uint32 max: "everything" for the limit argument. */
 export const MAX_LIMIT = 2 ** 32 - 1;
-/** iotex-core's candidateNoSelfStakeBucketIndex (MaxUint64): the candidate names no self-stake bucket. */
-export const NO_SELF_STAKE_BUCKET = 2n ** 64n - 1n;
 
 export interface StakingBucket {
   index: bigint;
@@ -53,7 +51,7 @@ export interface StakingCandidate {
 }
 
 export interface StakingReaderOptions {
-  /** First read's limit for a voter's buckets, and the page size for candidates; default 1000. */
+  /** First read's limit for a voter's buckets; default 1000. */
   pageSize?: number;
   address?: string;
 }
@@ -63,7 +61,6 @@ type Tuple = readonly unknown[];
 export class StakingReader {
   readonly pageSize: number;
   readonly address: string;
-  private readonly candidatesInFlight = new Map<number, Promise<StakingCandidate[]>>();
 
   constructor(
     private readonly rpc: JsonRpcBatcher,
@@ -83,24 +80,38 @@ export class StakingReader {
     return this.compositeBucketsByVoter(voter, MAX_LIMIT, block);
   }
 
-  /** Every candidate at `block` (candidatesV3 pages cleanly: offset paging until a short page). */
-  candidates(block: number): Promise<StakingCandidate[]> {
-    // Concurrent look-ups at one block share one read.
-    let pending = this.candidatesInFlight.get(block);
-    if (!pending) {
-      pending = this.readCandidates(block).finally(() => this.candidatesInFlight.delete(block));
-      this.candidatesInFlight.set(block, pending);
-    }
-    return pending;
+  /**
+   * Every candidate at `block`, in one call. candidatesV3 pages a list built from a Go map
+   * (candidate_center.go all(), candidate_statereader.go readStateCandidates: no sort), whose order
+   * can differ from one call to the next, so offset paging can repeat or miss candidates; the limit
+   * is clamped to the list's length (read_state.go getPageOfArray).
+   */
+  async candidates(block: number | 'latest'): Promise<StakingCandidate[]> {
+    const raw = await this.rpc.ethCall(
+      this.address,
+      stakingInterface.encodeFunctionData('candidatesV3', [0, MAX_LIMIT]),
+      block,
+    );
+    const [list] = this.decode('candidatesV3', raw, block) as [Tuple[]];
+    return list.map(toCandidate);
   }
 
-  /**
-   * The raw answer to bucketsCount() at a block or the head: a cheap staking read for the snapshot
-   * checks, which only need to know whether the node answers (a chain without the staking
-   * protocol answers "0x", which is still an answer).
-   */
-  probe(block: number | 'latest'): Promise<string> {
-    return this.rpc.ethCall(this.address, stakingInterface.encodeFunctionData('bucketsCount'), block);
+  /** One candidate as the state at `block` holds it (candidateByIDV3 never reads the staking indexer). */
+  async candidateById(id: string, block: number | 'latest'): Promise<StakingCandidate> {
+    const raw = await this.rpc.ethCall(
+      this.address,
+      stakingInterface.encodeFunctionData('candidateByIDV3', [id]),
+      block,
+    );
+    const [candidate] = this.decode('candidateByIDV3', raw, block) as [Tuple];
+    return toCandidate(candidate);
+  }
+
+  /** bucketsCount() at a block or the head: the number of native buckets ever created, and of active ones. */
+  async bucketsCount(block: number | 'latest'): Promise<{ total: bigint; active: bigint }> {
+    const raw = await this.rpc.ethCall(this.address, stakingInterface.encodeFunctionData('bucketsCount'), block);
+    const [total, active] = this.decode('bucketsCount', raw, block) as [bigint, bigint];
+    return { total, active };
   }
 
   private async compositeBucketsByVoter(voter: string, limit: number, block: number): Promise<StakingBucket[]> {
@@ -108,17 +119,6 @@ export class StakingReader {
     const raw = await this.rpc.ethCall(this.address, data, block);
     const [list] = this.decode('compositeBucketsByVoterV3', raw, block) as [Tuple[]];
     return list.map(toBucket);
-  }
-
-  private async readCandidates(block: number): Promise<StakingCandidate[]> {
-    const all: StakingCandidate[] = [];
-    for (let offset = 0; ; offset += this.pageSize) {
-      const data = stakingInterface.encodeFunctionData('candidatesV3', [offset, this.pageSize]);
-      const raw = await this.rpc.ethCall(this.address, data, block);
-      const [page] = this.decode('candidatesV3', raw, block) as [Tuple[]];
-      all.push(...page.map(toCandidate));
-      if (page.length < this.pageSize) return all;
-    }
   }
 
   private decode(fn: string, raw: string, block: number | 'latest'): Tuple {

@@ -1,8 +1,11 @@
 // Voting power of one address at one block, per strategy and (for iotex-staking) per bucket, and its
 // JSON form (wei as decimal strings: never a JS number), used by the cache and the API.
 
-/** Why a bucket carries the votes it does. */
-export type BucketStatus = 'staked' | 'unstaked' | 'muted';
+/**
+ * Why a bucket carries the votes it does: 'staked' counts; the others count 0 (server/power/staking-rules.ts
+ * uncountedStatus says why each does).
+ */
+export type BucketStatus = 'staked' | 'unstaked' | 'muted' | 'not-a-candidate' | 'nft-before-xingu';
 
 export interface BucketPower {
   /** Native bucket index, or the NFT's token id. */

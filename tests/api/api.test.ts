@@ -9,6 +9,7 @@ import { connectChain } from '../../server/chain/provider.js';
 import { loadConfig } from '../../server/config.js';
 import { openIpfs } from '../../server/ipfs/index.js';
 import { startService, type RunningService } from '../../server/service.js';
+import { createPowerService } from '../../server/power/index.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { tempDir } from '../support/temp.js';
 
@@ -88,7 +89,15 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
     const unreachable = await connectChain(deadChain.url);
     await deadChain.stop();
     const broken = express()
-      .use('/api', healthRouter({ db: service.db, chain: unreachable, ipfs: brokenIpfs }))
+      .use(
+        '/api',
+        healthRouter({
+          db: service.db,
+          chain: unreachable,
+          ipfs: brokenIpfs,
+          power: createPowerService({ chain: unreachable, db: service.db }),
+        }),
+      )
       .use(errorHandler);
     const res = await request(broken).get('/api/health').expect(503);
     expect(res.body.status).toBe('failing');

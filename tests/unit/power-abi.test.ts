@@ -44,6 +44,7 @@ describe('staking ABI fragments', () => {
     expect(functions(stakingInterface).map((f) => [f.name, f.selector])).toEqual([
       ['compositeBucketsByVoterV3', '0x2736514b'],
       ['candidatesV3', '0xb591758b'],
+      ['candidateByIDV3', id('candidateByIDV3(address)').slice(0, 10)],
       ['bucketsCount', '0xfa87b185'],
     ]);
   });
@@ -73,9 +74,10 @@ describe('staking ABI fragments', () => {
 
 describe('Multicall3 and ERC-20 fragments', () => {
   it('have Multicall3’s and ERC-20’s selectors', () => {
-    // Multicall3 (mds1/multicall): aggregate3 0x82ad56cb, getEthBalance 0x4d2301cc.
+    // Multicall3 (mds1/multicall): aggregate3 0x82ad56cb, getEthBalance 0x4d2301cc, getBlockNumber 0x42cbb15c.
     expect(multicall3Interface.getFunction('aggregate3')!.selector).toBe('0x82ad56cb');
     expect(multicall3Interface.getFunction('getEthBalance')!.selector).toBe('0x4d2301cc');
+    expect(multicall3Interface.getFunction('getBlockNumber')!.selector).toBe('0x42cbb15c');
     expect(id('aggregate3((address,bool,bytes)[])').slice(0, 10)).toBe('0x82ad56cb');
     expect(erc20Interface.getFunction('balanceOf')!.selector).toBe('0x70a08231');
     expect(MULTICALL3_CANONICAL_ADDRESS).toBe(getAddress('0xca11bde05977b3631167028862be2a173976ca11'));

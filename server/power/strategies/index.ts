@@ -1,4 +1,6 @@
 import type { StrategyConfig } from '../../spaces/schema.js';
+import type { CandidateSets } from '../candidates.js';
+import type { IotexForkHeights } from '../forks.js';
 import type { Multicall } from '../multicall.js';
 import type { StakingReader } from '../staking-reader.js';
 import { Erc20BalanceStrategy, NativeBalanceStrategy } from './balances.js';
@@ -10,12 +12,14 @@ export type { Strategy } from './types.js';
 export interface StrategyContext {
   staking: StakingReader;
   multicall: Multicall;
+  candidateSets: CandidateSets;
+  forks: IotexForkHeights;
 }
 
 export function createStrategy(config: StrategyConfig, context: StrategyContext): Strategy {
   switch (config.name) {
     case 'iotex-staking':
-      return new IotexStakingStrategy(context.staking);
+      return new IotexStakingStrategy(context.staking, context.candidateSets, context.forks);
     case 'native-balance':
       return new NativeBalanceStrategy(context.multicall);
     case 'erc20-balance':
@@ -28,5 +32,5 @@ export function createStrategy(config: StrategyConfig, context: StrategyContext)
  * order). A version prefix lets a change to how power is computed start a fresh cache.
  */
 export function strategySetKey(strategies: StrategyConfig[]): string {
-  return `power/v1 ${JSON.stringify(strategies.map((s) => (s.name === 'erc20-balance' ? { name: s.name, token: s.params.address } : { name: s.name })))}`;
+  return `power/v2 ${JSON.stringify(strategies.map((s) => (s.name === 'erc20-balance' ? { name: s.name, token: s.params.address } : { name: s.name })))}`;
 }

@@ -1,0 +1,140 @@
+// Whether the RPC node can serve staking state at past blocks, decided from what can be proven,
+// never from a read that every node answers. iotex-core answers a staking read at any height at or
+// above its tip with the latest state and no error (api/coreservice.go readState:
+// `inputHeight < tipHeight`), so "a read far above the head succeeds" proves nothing. What does:
+//
+// 1. The version it reports (web3_clientVersion = "<git tag>/<go version>", api/web3server.go).
+//    Before v2.3.3 eth_call to the staking address ignores the block (api/web3server.go passes no
+//    height); v2.4.0 is the mandatory release that follows the chain past the Yap hard fork
+//    (48,985,561), so an older node's "latest" is not mainnet's.
+// 2. An archive read whose answer names its block: Multicall3.getBlockNumber() at a past block. An
+//    archive node executes it on that block (api/coreservice_with_height.go) and answers that block's
+//    number; a node without history answers every EVM read at its tip, silently, at every version
+//    (api/coreservice.go WithHeight returns the tip reader when archive is not supported).
+// 3. A staking read at block 1 compared with the head, where they must differ once the chain has any
+//    stake: bucketsCount's total counts every native bucket ever created, and no IoTeX network has
+//    a bucket at block 1 (staking starts at the Fairbank height). A node that answers both alike
+//    ignores the height; one that refuses block 1 keeps no full history (a pruned archive,
+//    chain.historyBlockRetention, state/factory/statedb.go), while proposals need their snapshot's
+//    state for as long as they can be audited.
+// 4. The staking indexer, when it shows: candidatesV3 at the head against candidateByIDV3 (see
+//    candidates.ts); every snapshot is checked the same way when it is counted.
+import { PowerError } from './errors.js';
+import { readCandidateSet } from './candidates.js';
+import type { Multicall } from './multicall.js';
+import type { JsonRpcBatcher } from './rpc-batch.js';
+import type { StakingReader } from './staking-reader.js';
+
+/** The first iotex-core release whose staking reads at a past block are served from that block on an archive node and that follows mainnet past Yap. */
+export const MIN_IOTEX_CORE_VERSION = [2, 4, 0] as const;
+
+export interface NodeFacts {
+  /** What web3_clientVersion answered. */
+  clientVersion: string;
+  /** iotex-core's release, when the answer names one ("2.4.4"). */
+  version: string | null;
+  head: number;
+  /** Block the archive probe read at, and the block number the node executed it on. */
+  archiveProbe?: { block: number; executedAt: number };
+  /** Native buckets ever created, at block 1 and at the head. */
+  bucketsAtBlock1?: string;
+  bucketsAtHead?: string;
+}
+
+export type HistoricState =
+  | { ok: true; node: NodeFacts }
+  | {
+      ok: false;
+      /** What is wrong and which kind of node is needed. */
+      reason: string;
+      node: NodeFacts;
+    };
+
+const NEEDED = `an archive node (chain.historyIndexPath set, no chain.historyBlockRetention) of iotex-core v${MIN_IOTEX_CORE_VERSION.join('.')} or later, without chain.enableStakingIndexer`;
+
+/** "v2.4.4/go version go1.24.6 linux/amd64" → [2, 4, 4]; anything else → null. */
+export function parseIotexCoreVersion(clientVersion: string): [number, number, number] | null {
+  const match = /^v(\d+)\.(\d+)\.(\d+)(?:[-+][^/]*)?\/go version /.exec(clientVersion);
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : null;
+}
+
+function atLeast(version: readonly number[], min: readonly number[]): boolean {
+  for (let i = 0; i < min.length; i++) {
+    if (version[i]! !== min[i]!) return version[i]! > min[i]!;
+  }
+  return true;
+}
+
+export interface NodeCheckDeps {
+  rpc: JsonRpcBatcher;
+  staking: StakingReader;
+  multicall: Multicall;
+}
+
+/** Runs the checks once; a node that does not answer at all throws (the caller may ask again). */
+export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Promise<HistoricState> {
+  const [clientVersion, headHex] = await Promise.all([
+    rpc.call<string>('web3_clientVersion', []),
+    rpc.call<string>('eth_blockNumber', []),
+  ]);
+  const head = Number(headHex);
+  const parsed = parseIotexCoreVersion(clientVersion);
+  const node: NodeFacts = { clientVersion, version: parsed ? parsed.join('.') : null, head };
+  const refuse = (why: string): HistoricState => ({ ok: false, reason: `${why}; the service needs ${NEEDED}`, node });
+
+  if (!parsed) return refuse(`the RPC node reports "${clientVersion}", which is not an iotex-core release`);
+  if (!atLeast(parsed, [2, 3, 3])) {
+    return refuse(`iotex-core v${node.version} answers staking reads with today's state whatever the block`);
+  }
+  if (!atLeast(parsed, MIN_IOTEX_CORE_VERSION)) {
+    return refuse(`iotex-core v${node.version} cannot follow the chain past the Yap hard fork (v2.4.0 is mandatory)`);
+  }
+  if (head < 2) return refuse(`the chain has ${head + 1} block(s): no past block to prove history with`);
+
+  const probeBlock = head - 1;
+  const [executed, atBlock1, atHead] = await Promise.all([
+    settle(multicall.blockNumberAt(probeBlock)),
+    settle(staking.bucketsCount(1)),
+    settle(staking.bucketsCount('latest')),
+  ]);
+  if (!executed.ok) {
+    return refuse(
+      `the node could not run Multicall3.getBlockNumber() at block ${probeBlock}: ${executed.error.message}`,
+    );
+  }
+  node.archiveProbe = { block: probeBlock, executedAt: executed.value };
+  if (executed.value !== probeBlock) {
+    return refuse(
+      `the node ran a read at block ${probeBlock} on block ${executed.value}: it keeps no history (not an archive node)`,
+    );
+  }
+  if (!atHead.ok) throw atHead.error;
+  if (!atBlock1.ok) {
+    return refuse(
+      `the node cannot read staking state at block 1 (${atBlock1.error.message}): it does not keep all history`,
+    );
+  }
+  node.bucketsAtBlock1 = atBlock1.value.total.toString();
+  node.bucketsAtHead = atHead.value.total.toString();
+  if (atHead.value.total > 0n && atBlock1.value.total === atHead.value.total) {
+    return refuse(
+      `the node answers a staking read at block 1 with the head's ${atHead.value.total} buckets: it ignores the block of staking reads`,
+    );
+  }
+  try {
+    await readCandidateSet(staking, 'latest');
+  } catch (error) {
+    if (error instanceof PowerError) return refuse(error.message);
+    throw error;
+  }
+  return { ok: true, node };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: Error) => ({ ok: false as const, error }),
+  );
+}

@@ -1,0 +1,106 @@
+// How the chain weighs one bucket at the snapshot block: pure rules, each stated above it with the
+// iotex-core source it reproduces (action/protocol/staking at commit c6012964). The sum of these
+// weights over every voter is, to the wei, the sum of the candidates' totalWeightedVotes at the block.
+import { ZeroAddress } from 'ethers';
+import { blockIntervalSeconds, type IotexForkHeights } from './forks.js';
+import type { StakingBucket, StakingCandidate } from './staking-reader.js';
+import type { BucketPower, BucketStatus } from './types.js';
+import { applyWeight, voteWeight, voteWeightFactor } from './weight.js';
+
+/** uint64 max: an NFT bucket's unstake height while staked, and a standing endorsement's expiry. */
+export const MAX_UINT64 = 2n ** 64n - 1n;
+const SECONDS_PER_DAY = 86_400;
+
+/** The candidates at the snapshot block, by id (buckets name their candidate by id, not by owner). */
+export type CandidatesById = ReadonlyMap<string, StakingCandidate>;
+
+export interface WeighingContext {
+  block: number;
+  forks: IotexForkHeights;
+  candidates: CandidatesById;
+}
+
+const isNative = (b: StakingBucket) => b.contractAddress === ZeroAddress;
+/** Block-based NFT buckets (IIP-13 V1/V2) carry heights; timestamped ones (V3) carry times (ethabi/common/types.go). */
+const isBlockBased = (b: StakingBucket) => !isNative(b) && b.createBlockHeight !== 0n;
+
+/**
+ * Rule: a block-based NFT bucket is unstaked once its unstake height is below MaxUint64; any other
+ * bucket once its unstake time is after its stake start (vote_bucket.go isUnstaked).
+ */
+export function isUnstaked(b: StakingBucket): boolean {
+  return isBlockBased(b) ? b.unstakeStartBlockHeight < MAX_UINT64 : b.unstakeStartTime > b.stakeStartTime;
+}
+
+/**
+ * Rule: the bucket its candidate names as self-stake bucket earns the bonus; from Tsunami only while
+ * it is the candidate owner's own, or endorsed: before Upernavik until the endorsement's expiry
+ * height, from Upernavik until the endorsement is revoked (util.go isSelfStakeBucket,
+ * endorsement.go LegacyStatus / Status). The ABI shows no endorsement as expiry 0 (read_state.go).
+ * The bucket's own candidate is the one whose total holds the bonus (vote_reviser.go).
+ */
+export function isSelfStakeBucket(b: StakingBucket, candidate: StakingCandidate, ctx: WeighingContext): boolean {
+  if (!isNative(b) || b.index !== candidate.selfStakeBucketIdx) return false;
+  if (ctx.block < ctx.forks.tsunami) return true;
+  if (b.owner === candidate.owner) return true;
+  const expiry = b.endorsementExpireBlockHeight;
+  if (expiry === 0n) return false;
+  if (ctx.block < ctx.forks.upernavik) return expiry === MAX_UINT64 || BigInt(ctx.block) < expiry;
+  return true;
+}
+
+/**
+ * Rule: the duration the weight formula sees. Native and timestamped buckets show whole days (V3
+ * durations are whole days: SystemStaking3 _assertDuration); block-based ones a block count, turned
+ * into time with the interval in force at the viewed block (chainservice/builder.go blocksToDurationFn).
+ */
+export function durationSeconds(b: StakingBucket, ctx: WeighingContext): number {
+  if (isBlockBased(b)) return Number(b.stakedDurationBlocks) * blockIntervalSeconds(ctx.block, ctx.forks);
+  return b.stakedDurationDays * SECONDS_PER_DAY;
+}
+
+/**
+ * Why a bucket carries no votes, if it carries none. A muted V2 bucket shows the zero address as
+ * its candidate (systemcontractindex/stakingindex/bucket.go). A bucket whose candidate is no
+ * candidate at the block is in no candidate's total (nfteventhandler.go PutBucket looks the
+ * delegate up by id and adds nothing when there is none). Before Xingu no candidate total holds NFT
+ * votes as a node reads them today: they were added at read time only while the node's tip was
+ * before Xingu (staking_statereader.go readStateCandidates, feature flags taken at the tip).
+ */
+export function uncountedStatus(b: StakingBucket, ctx: WeighingContext): Exclude<BucketStatus, 'staked'> | null {
+  if (!isNative(b) && b.candidate === ZeroAddress) return 'muted';
+  if (isUnstaked(b)) return 'unstaked';
+  if (!ctx.candidates.has(b.candidate)) return 'not-a-candidate';
+  if (!isNative(b) && ctx.block < ctx.forks.xingu) return 'nft-before-xingu';
+  return null;
+}
+
+/** One bucket's votes at the block, exactly as the chain counts them. */
+export function weighBucket(b: StakingBucket, ctx: WeighingContext): BucketPower {
+  const seconds = durationSeconds(b, ctx);
+  const candidate = ctx.candidates.get(b.candidate);
+  const selfStake = candidate !== undefined && isSelfStakeBucket(b, candidate, ctx);
+  const status = uncountedStatus(b, ctx) ?? 'staked';
+  return {
+    index: b.index,
+    contractAddress: isNative(b) ? null : b.contractAddress,
+    candidate: b.candidate,
+    amount: b.amount,
+    durationSeconds: seconds,
+    durationBlocks: isBlockBased(b) ? b.stakedDurationBlocks : null,
+    autoStake: b.autoStake,
+    selfStake,
+    status,
+    power: status === 'staked' ? bucketVotes(b.amount, seconds, b.autoStake, selfStake) : 0n,
+  };
+}
+
+/**
+ * voteWeight for whole seconds. After Wake an odd block count is a half second more than a whole
+ * number (blocks × 2.5 s): the chain's float64 Seconds() then has a .5, which voteWeight's
+ * whole-seconds guard refuses, so the same two steps voteWeight runs are applied directly.
+ */
+function bucketVotes(amount: bigint, seconds: number, autoStake: boolean, selfStake: boolean): bigint {
+  if (Number.isInteger(seconds)) return voteWeight(amount, seconds, autoStake, selfStake);
+  return applyWeight(amount, voteWeightFactor(seconds, autoStake, selfStake));
+}
