@@ -144,12 +144,23 @@ contract NativeStakingStandIn is IStaking {
     /// A bucket reference in merged lists: a native bucket's position, or an NFT entry's
     /// position with this bit set.
     uint256 internal constant NFT_REF = 1 << 255;
+    /// iotex-core's "not set" value of uint64 fields: maxStakingNumber / maxBlockNumber (an NFT
+    /// bucket not unlocked or not unstaked), endorsementNotExpireHeight (endorsement.go:24) and
+    /// candidateNoSelfStakeBucketIndex.
+    uint64 internal constant MAX_UINT64 = type(uint64).max;
+
+    struct Deactivation {
+        bool requested;
+        uint64 scheduledAtBlock;
+    }
 
     // ------------------------------------------------------------------ storage
 
     /// Native buckets; a bucket's index is its position (iotex-core numbers buckets from 0).
     CompositeVoteBucketV3[] internal _native;
-    /// System-staking (IIP-13 NFT) buckets, in creation order; `index` is the token id.
+    /// System-staking (IIP-13 NFT) buckets, in creation order, stored as the chain shows them:
+    /// `index` is the token id, `candidateAddress` the delegate (zero once muted), and
+    /// `createBlockHeight` 0 marks a timestamped (SystemStaking3) bucket.
     CompositeVoteBucketV3[] internal _nft;
     /// (contract, token id) => NFT position + 1.
     mapping(address => mapping(uint64 => uint256)) internal _nftPos;
@@ -170,9 +181,9 @@ contract NativeStakingStandIn is IStaking {
     mapping(bytes32 => uint256) internal _candByName;
     /// Never written: read for unknown candidates, so they come back all-zero.
     CandidateV4 internal _noCandidate;
-    /// owner => pending deactivation (candidateDeactivation).
-    mapping(address => bool) internal _deactRequested;
-    mapping(address => uint64) internal _deactAt;
+    /// candidate id => its exit request (candidateDeactivation). Keyed by id, not owner: the chain
+    /// keeps it on the candidate (DeactivatedAt), so it follows an ownership transfer.
+    mapping(address => Deactivation) internal _deact;
 
     /// contract => bucket types offered by that system-staking contract.
     mapping(address => BucketType[]) internal _bucketTypes;
@@ -335,7 +346,10 @@ contract NativeStakingStandIn is IStaking {
     }
 
     function candidateDeactivation(address ownerAddress) external view returns (bool requested, uint64 scheduledAtBlock) {
-        return (_deactRequested[ownerAddress], _deactAt[ownerAddress]);
+        uint256 pos = _candByOwner[ownerAddress];
+        if (pos == 0) return (false, 0);
+        Deactivation storage d = _deact[_cands[pos - 1].id];
+        return (d.requested, d.scheduledAtBlock);
     }
 
     // ============================================================ paging and merging
@@ -522,7 +536,10 @@ contract NativeStakingStandIn is IStaking {
     // =============================================================================
     // ADMIN (local chain only; NOT part of the chain's ABI)
     // Tests and the demo seeder write staking state through these. Anyone may call them: the
-    // stand-in only ever runs on a local development chain.
+    // stand-in only ever runs on a local development chain. Each one leaves the buckets and
+    // candidates as iotex-core shows them after the matching chain action (sources cited per
+    // function; paths are relative to iotex-core). Candidate totals are never recomputed here:
+    // the caller stores them with setCandidateVotes.
     // =============================================================================
 
     event CandidateRegistered(address indexed owner, address indexed id, string name);
@@ -535,12 +552,17 @@ contract NativeStakingStandIn is IStaking {
     error UnknownNftBucket(address contractAddress, uint64 tokenId);
     error AlreadyUnstaked();
     error AutoStakeBucket();
+    /// The bucket's endorsement record (`expireHeight`, 0 = none) does not allow this operation.
+    error EndorsementState(uint64 index, uint64 expireHeight);
     error InvalidInput(string why);
 
+    // ------------------------------------------------------------------ candidates
+
     /// Registers a candidate. `id` 0 means "same as owner" (iotex-core's GetIdentifier falls back
-    /// to the owner); buckets refer to candidates by id. Pass selfStakeBucketIdx =
-    /// type(uint64).max (iotex-core's candidateNoSelfStakeBucketIndex) for "no self-stake bucket", or set it later with setCandidateSelfStake.
-    /// totalWeightedVotes is computed off-chain by the seeder (the weight formula needs ln).
+    /// to the owner; from Upernavik a new candidate has an id of its own: handlers.go:781-783);
+    /// buckets refer to candidates by id. Pass selfStakeBucketIdx = type(uint64).max
+    /// (candidateNoSelfStakeBucketIndex) for "no self-stake bucket", or set it later with
+    /// setCandidateSelfStake. totalWeightedVotes is computed off-chain by the seeder.
     function registerCandidate(
         address owner,
         address operator,
@@ -593,13 +615,37 @@ contract NativeStakingStandIn is IStaking {
     }
 
     function setCandidateDeactivation(address owner, bool requested, uint64 scheduledAtBlock) external {
-        _candidate(owner);
-        _deactRequested[owner] = requested;
-        _deactAt[owner] = scheduledAtBlock;
+        _deact[_candidate(owner).id] = Deactivation({requested: requested, scheduledAtBlock: scheduledAtBlock});
     }
 
+    /// CandidateTransferOwnership (from Upernavik; handler_candidate_transfer_ownership.go:35-79):
+    /// the candidate keeps its id (an old candidate without one gets its old owner as id, which is
+    /// what registerCandidate already stored) and gets a new owner, so its buckets stay its own.
+    /// A self-stake bucket without an endorsement record stops being the self-stake bucket (the
+    /// vote total is the caller's to adjust). The new owner must be no candidate's owner, nor
+    /// another candidate's id.
+    function transferCandidateOwnership(address oldOwner, address newOwner) external {
+        CandidateV4 storage c = _candidate(oldOwner);
+        if (newOwner == address(0) || newOwner == oldOwner) revert InvalidInput("newOwner");
+        uint256 pos = _candByOwner[oldOwner];
+        uint256 idPos = _candById[newOwner];
+        if (_candByOwner[newOwner] != 0 || (idPos != 0 && idPos != pos)) revert CandidateExists();
+        delete _candByOwner[oldOwner];
+        _candByOwner[newOwner] = pos;
+        c.ownerAddress = newOwner;
+        uint64 selfStake = c.selfStakeBucketIdx;
+        bool endorsed = selfStake < _native.length && _native[selfStake].endorsementExpireBlockHeight != 0;
+        if (selfStake != MAX_UINT64 && !endorsed) {
+            c.selfStakeBucketIdx = MAX_UINT64;
+            c.selfStakingTokens = 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ native buckets
+
     /// Creates a native bucket and returns its index (also emitted in BucketCreated).
-    /// `candidate` is the candidate's id. Times 0 mean "now"; stakeStartTime 0 means createTime.
+    /// `candidate` is the candidate's id (handlers.go:75-79: it must exist). Times 0 mean "now";
+    /// stakeStartTime 0 means createTime.
     function createBucket(
         address owner,
         address candidate,
@@ -630,44 +676,10 @@ contract NativeStakingStandIn is IStaking {
         emit BucketCreated(index, owner, candidate, amount);
     }
 
-    /// Adds a system-staking (IIP-13 NFT) bucket: durations in blocks, block-height fields set,
-    /// time fields and stakedDuration 0 (as the chain shows them). Heights 0 mean "this block".
-    function createNftBucket(
-        address contractAddress,
-        uint64 tokenId,
-        address owner,
-        address candidate,
-        uint256 amount,
-        uint64 durationBlocks,
-        bool autoStake,
-        uint64 createBlockHeight,
-        uint64 stakeStartBlockHeight
-    ) external {
-        if (contractAddress == address(0)) revert InvalidInput("contractAddress is zero");
-        if (owner == address(0)) revert InvalidInput("owner is zero");
-        if (amount == 0) revert InvalidInput("amount is zero");
-        if (_candById[candidate] == 0) revert UnknownCandidate(candidate);
-        if (_nftPos[contractAddress][tokenId] != 0) revert InvalidInput("token id exists");
-        if (createBlockHeight == 0) createBlockHeight = uint64(block.number);
-        if (stakeStartBlockHeight == 0) stakeStartBlockHeight = createBlockHeight;
-        CompositeVoteBucketV3 storage b = _nft.push();
-        b.index = tokenId;
-        b.candidateAddress = candidate;
-        b.stakedAmount = amount;
-        b.autoStake = autoStake;
-        b.owner = owner;
-        b.contractAddress = contractAddress;
-        b.stakedDurationBlockNumber = durationBlocks;
-        b.createBlockHeight = createBlockHeight;
-        b.stakeStartBlockHeight = stakeStartBlockHeight;
-        _nftPos[contractAddress][tokenId] = _nft.length;
-        _nftTotal += amount;
-        emit NftBucketCreated(contractAddress, tokenId, owner, amount);
-    }
-
-    /// Starts unstaking a native bucket. As on the chain, an auto-stake bucket must not be
-    /// unstaked (its owner turns auto-stake off first). The bucket stays listed; it carries no
-    /// votes. (The chain also waits for the stake to end; the stand-in does not.)
+    /// Starts unstaking a native bucket: unstakeStartTime = now, so the chain's isUnstaked
+    /// (`UnstakeStartTime > StakeStartTime`, vote_bucket.go:200-205) holds. As on the chain, an
+    /// auto-stake bucket must not be unstaked (handlers.go:162-167). The bucket stays listed; it
+    /// carries no votes. (The chain also waits for the stake to end; the stand-in does not.)
     function unstakeBucket(uint64 index) external {
         CompositeVoteBucketV3 storage b = _nativeBucket(index);
         if (b.unstakeStartTime != 0) revert AlreadyUnstaked();
@@ -675,13 +687,24 @@ contract NativeStakingStandIn is IStaking {
         b.unstakeStartTime = int64(uint64(block.timestamp));
     }
 
-    /// Starts unstaking an NFT bucket: sets unstakeStartBlockHeight to this block.
-    function unstakeNftBucket(address contractAddress, uint64 tokenId) external {
-        uint256 pos = _nftPos[contractAddress][tokenId];
-        if (pos == 0) revert UnknownNftBucket(contractAddress, tokenId);
-        CompositeVoteBucketV3 storage b = _nft[pos - 1];
-        if (b.unstakeStartBlockHeight != 0) revert AlreadyUnstaked();
-        b.unstakeStartBlockHeight = uint64(block.number);
+    /// ChangeCandidate (handlers.go:309-402): the bucket moves to the end of the new candidate's
+    /// bucket list (bucketsByCandidate order) and names its id; an unstaked bucket cannot move
+    /// (CannotUnstakeAgain) nor move to its own candidate (CannotTranferToSelf). If it was the
+    /// previous candidate's self-stake bucket, that candidate has none any more (:380-383).
+    function changeBucketCandidate(uint64 index, address candidateId) external {
+        CompositeVoteBucketV3 storage b = _nativeBucket(index);
+        if (_candById[candidateId] == 0) revert UnknownCandidate(candidateId);
+        if (b.unstakeStartTime != 0) revert AlreadyUnstaked();
+        address previous = b.candidateAddress;
+        if (previous == candidateId) revert InvalidInput("same candidate");
+        _removeIndex(_nativeByCandidate[previous], index);
+        _nativeByCandidate[candidateId].push(index);
+        b.candidateAddress = candidateId;
+        CandidateV4 storage prev = _cands[_candById[previous] - 1];
+        if (prev.selfStakeBucketIdx == index) {
+            prev.selfStakeBucketIdx = MAX_UINT64;
+            prev.selfStakingTokens = 0;
+        }
     }
 
     /// Changes a native bucket's amount (deposit, or a test's "stake changed after block N").
@@ -697,9 +720,145 @@ contract NativeStakingStandIn is IStaking {
         _nativeBucket(index).autoStake = autoStake;
     }
 
-    /// Endorsement expiry shown by the V3 views (0 = not endorsed).
+    // ------------------------------------------------------------------ endorsements
+    // endorsementExpireBlockHeight is the bucket's endorsement record, as read_state.go:29-39
+    // fills it for native buckets: 0 = no record, MaxUint64 = endorsed, E = unendorsing.
+
+    /// CandidateEndorsementOpEndorse: ExpireHeight = MaxUint64 (handler_candidate_endorsement.go:52).
+    /// The bucket must have no record (validateBucketWithoutEndorsement) and be staked.
+    function endorseBucket(uint64 index) external {
+        CompositeVoteBucketV3 storage b = _nativeBucket(index);
+        if (b.endorsementExpireBlockHeight != 0) revert EndorsementState(index, b.endorsementExpireBlockHeight);
+        if (b.unstakeStartTime != 0) revert AlreadyUnstaked();
+        b.endorsementExpireBlockHeight = MAX_UINT64;
+    }
+
+    /// CandidateEndorsementOpIntentToRevoke: ExpireHeight = the intent's block height, plus
+    /// EndorsementWithdrawWaitingBlocks (17,280) if the bucket is its candidate's valid self-stake
+    /// bucket (handler_candidate_endorsement.go:57-67); the caller passes that height. The bucket
+    /// must be endorsed (a record exists).
+    function intendToRevokeEndorsement(uint64 index, uint64 expireHeight) external {
+        CompositeVoteBucketV3 storage b = _nativeBucket(index);
+        if (b.endorsementExpireBlockHeight == 0) revert EndorsementState(index, 0);
+        if (expireHeight == 0 || expireHeight == MAX_UINT64) revert InvalidInput("expireHeight");
+        b.endorsementExpireBlockHeight = expireHeight;
+    }
+
+    /// CandidateEndorsementOpRevoke: deletes the record, so the bucket shows 0 again
+    /// (handler_candidate_endorsement.go:68-100). Allowed only while unendorsing (:151), i.e. after
+    /// an intent. The candidate side is the caller's: before Yap the chain also clears the
+    /// candidate's self-stake if this was it (setCandidateSelfStake); from Yap the first revoke of
+    /// an active self-stake bucket only requests the exit and keeps the record
+    /// (setCandidateDeactivation, and do not call this).
+    function revokeEndorsement(uint64 index) external {
+        CompositeVoteBucketV3 storage b = _nativeBucket(index);
+        uint64 expireHeight = b.endorsementExpireBlockHeight;
+        if (expireHeight == 0 || expireHeight == MAX_UINT64) revert EndorsementState(index, expireHeight);
+        b.endorsementExpireBlockHeight = 0;
+    }
+
+    /// Writes the endorsement record as is, for states the operations above do not reach: e.g. a
+    /// legacy record (before Upernavik) left in place after it expired.
     function setBucketEndorsement(uint64 index, uint64 expireBlockHeight) external {
         _nativeBucket(index).endorsementExpireBlockHeight = expireBlockHeight;
+    }
+
+    // ------------------------------------------------------------------ NFT buckets
+
+    /// A block-based system-staking bucket (IIP-13 SystemStaking V1 or SystemStaking2), as
+    /// blockindex/contractstaking/bucket.go:16-34 and systemcontractindex/stakingindex/bucket.go:106-142
+    /// show it: stakedDuration and time fields 0, duration in blocks, createBlockHeight,
+    /// stakeStartBlockHeight = the unlock height if unlocked (autoStake false), else the creation
+    /// height, unstakeStartBlockHeight = MaxUint64 while staked. Heights 0 mean "this block";
+    /// stakeStartBlockHeight 0 means createBlockHeight. `delegate` may be any address: the
+    /// contracts accept any, and iotex-core adds the votes of a delegate that is no candidate id
+    /// to no candidate (nfteventhandler.go:118-137).
+    function createNftBucket(
+        address contractAddress,
+        uint64 tokenId,
+        address owner,
+        address delegate,
+        uint256 amount,
+        uint64 durationBlocks,
+        bool autoStake,
+        uint64 createBlockHeight,
+        uint64 stakeStartBlockHeight
+    ) external {
+        CompositeVoteBucketV3 storage b = _newNftBucket(contractAddress, tokenId, owner, delegate, amount, autoStake);
+        if (createBlockHeight == 0) createBlockHeight = uint64(block.number);
+        if (stakeStartBlockHeight == 0) stakeStartBlockHeight = createBlockHeight;
+        if (autoStake ? stakeStartBlockHeight != createBlockHeight : stakeStartBlockHeight < createBlockHeight) {
+            revert InvalidInput("stakeStartBlockHeight: createBlockHeight if locked, else the unlock height");
+        }
+        b.stakedDurationBlockNumber = durationBlocks;
+        b.createBlockHeight = createBlockHeight;
+        b.stakeStartBlockHeight = stakeStartBlockHeight;
+        b.unstakeStartBlockHeight = MAX_UINT64;
+    }
+
+    /// A timestamped bucket (SystemStaking3, from Wake), as systemcontractindex/stakingindex/bucket.go:116-127
+    /// shows it: every block field 0, stakedDuration = whole days of `durationSeconds`, floored
+    /// (vote_bucket.go:178; SystemStaking3 durations are whole days except for buckets migrated
+    /// from SystemStaking2, whose blocks count 5 s each), createTime, stakeStartTime = the unlock
+    /// time if unlocked, else createTime, unstakeStartTime 0 while staked. Times 0 mean "now";
+    /// stakeStartTime 0 means createTime. Any delegate, as for createNftBucket.
+    function createTimestampedNftBucket(
+        address contractAddress,
+        uint64 tokenId,
+        address owner,
+        address delegate,
+        uint256 amount,
+        uint64 durationSeconds,
+        bool autoStake,
+        int64 createTime,
+        int64 stakeStartTime
+    ) external {
+        CompositeVoteBucketV3 storage b = _newNftBucket(contractAddress, tokenId, owner, delegate, amount, autoStake);
+        if (createTime == 0) createTime = int64(uint64(block.timestamp));
+        if (stakeStartTime == 0) stakeStartTime = createTime;
+        if (autoStake ? stakeStartTime != createTime : stakeStartTime < createTime) {
+            revert InvalidInput("stakeStartTime: createTime if locked, else the unlock time");
+        }
+        if (durationSeconds / 1 days > type(uint32).max) revert InvalidInput("durationSeconds");
+        b.stakedDuration = uint32(durationSeconds / 1 days);
+        b.createTime = createTime;
+        b.stakeStartTime = stakeStartTime;
+    }
+
+    /// Unstaked event: UnstakedAt = this block's height, or its time for a timestamped bucket
+    /// (systemcontractindex/stakingindex/eventprocessor.go:142-156; V1: blockindex/contractstaking/eventprocessor.go).
+    /// Nothing else changes. As in SystemStaking2/3 `_unstake`, a locked (auto-stake) bucket can
+    /// be unstaked only if its duration is 0.
+    function unstakeNftBucket(address contractAddress, uint64 tokenId) external {
+        CompositeVoteBucketV3 storage b = _nftBucket(contractAddress, tokenId);
+        if (_nftUnstaked(b)) revert AlreadyUnstaked();
+        if (b.autoStake && (b.stakedDurationBlockNumber != 0 || b.stakedDuration != 0)) revert AutoStakeBucket();
+        if (_timestamped(b)) b.unstakeStartTime = int64(uint64(block.timestamp));
+        else b.unstakeStartBlockHeight = uint64(block.number);
+    }
+
+    /// A SystemStaking2 bucket touched (Staked, Locked, Merged, BucketExpanded, Donated) at or
+    /// after Wake is muted: shown with candidate = zero address (stakingindex/bucket.go:138-140)
+    /// and left out of its delegate's bucketsByCandidate (stakingindex/index.go:277-300); no
+    /// votes. Only V2 has a mute height (chainservice/builder.go:384-423), so a timestamped bucket
+    /// cannot be muted; the events that mute need a staked bucket. A muted bucket stays muted.
+    function muteNftBucket(address contractAddress, uint64 tokenId) external {
+        CompositeVoteBucketV3 storage b = _nftBucket(contractAddress, tokenId);
+        if (_timestamped(b)) revert InvalidInput("timestamped buckets are never muted");
+        if (_nftUnstaked(b)) revert AlreadyUnstaked();
+        if (b.candidateAddress == address(0)) revert InvalidInput("already muted");
+        b.candidateAddress = address(0);
+    }
+
+    /// DelegateChanged event (SystemStaking2/3 `_changeDelegate`: any new address, staked buckets
+    /// only, not the current delegate). A muted bucket stays muted (eventprocessor.go: the event
+    /// does not touch Muted), so it still shows the zero address.
+    function changeNftDelegate(address contractAddress, uint64 tokenId, address delegate) external {
+        if (delegate == address(0)) revert InvalidInput("delegate is zero");
+        CompositeVoteBucketV3 storage b = _nftBucket(contractAddress, tokenId);
+        if (_nftUnstaked(b)) revert AlreadyUnstaked();
+        if (b.candidateAddress == delegate) revert InvalidInput("same delegate");
+        if (b.candidateAddress != address(0)) b.candidateAddress = delegate;
     }
 
     /// Adds a bucket type to a system-staking contract's list (contractStakeBucketTypes).
@@ -707,6 +866,8 @@ contract NativeStakingStandIn is IStaking {
         if (contractAddress == address(0)) revert InvalidInput("contractAddress is zero");
         _bucketTypes[contractAddress].push(BucketType({stakedAmount: amount, stakedDuration: duration}));
     }
+
+    // ------------------------------------------------------------------ admin helpers
 
     function _candidate(address owner) internal view returns (CandidateV4 storage) {
         uint256 pos = _candByOwner[owner];
@@ -717,5 +878,59 @@ contract NativeStakingStandIn is IStaking {
     function _nativeBucket(uint64 index) internal view returns (CompositeVoteBucketV3 storage) {
         if (index >= _native.length) revert UnknownBucket(index);
         return _native[index];
+    }
+
+    /// Removes `index` from a bucket list, keeping the order of the rest (bucket_index.go:73-81).
+    function _removeIndex(uint64[] storage list, uint64 index) internal {
+        uint256 n = list.length;
+        for (uint256 i = 0; i < n; i++) {
+            if (list[i] != index) continue;
+            for (uint256 j = i + 1; j < n; j++) list[j - 1] = list[j];
+            list.pop();
+            return;
+        }
+    }
+
+    /// The fields every NFT bucket has; the caller sets the block or time fields.
+    function _newNftBucket(
+        address contractAddress,
+        uint64 tokenId,
+        address owner,
+        address delegate,
+        uint256 amount,
+        bool autoStake
+    ) internal returns (CompositeVoteBucketV3 storage b) {
+        if (contractAddress == address(0)) revert InvalidInput("contractAddress is zero");
+        if (owner == address(0)) revert InvalidInput("owner is zero");
+        if (delegate == address(0)) revert InvalidInput("delegate is zero");
+        if (amount == 0) revert InvalidInput("amount is zero");
+        if (_nftPos[contractAddress][tokenId] != 0) revert InvalidInput("token id exists");
+        b = _nft.push();
+        b.index = tokenId;
+        b.candidateAddress = delegate;
+        b.stakedAmount = amount;
+        b.autoStake = autoStake; // locked: UnlockedAt == MaxUint64 (stakingindex/bucket.go:110)
+        b.owner = owner;
+        b.contractAddress = contractAddress;
+        _nftPos[contractAddress][tokenId] = _nft.length;
+        _nftTotal += amount;
+        emit NftBucketCreated(contractAddress, tokenId, owner, amount);
+    }
+
+    function _nftBucket(address contractAddress, uint64 tokenId) internal view returns (CompositeVoteBucketV3 storage) {
+        uint256 pos = _nftPos[contractAddress][tokenId];
+        if (pos == 0) revert UnknownNftBucket(contractAddress, tokenId);
+        return _nft[pos - 1];
+    }
+
+    /// Timestamped buckets have no creation height: the chain's ABI encoder tells the two kinds
+    /// apart the same way (action/protocol/staking/ethabi/common/types.go:88-98).
+    function _timestamped(CompositeVoteBucketV3 storage b) internal view returns (bool) {
+        return b.createBlockHeight == 0;
+    }
+
+    /// Whether an Unstaked event was seen (the stand-in's view of UnstakedAt != MaxUint64).
+    function _nftUnstaked(CompositeVoteBucketV3 storage b) internal view returns (bool) {
+        return _timestamped(b) ? b.unstakeStartTime != 0 : b.unstakeStartBlockHeight != MAX_UINT64;
     }
 }

@@ -14,8 +14,34 @@ export const NATIVE_STAKING_ADDRESS = '0x04C22AfaE6a03438b8FED74cb1Cf441168DF3F1
 export const STANDIN_CONTRACT = 'NativeStakingStandIn';
 export const STANDIN_SOURCE = 'standins/NativeStakingStandIn.sol';
 
+/** iotex-core's "not set" value of uint64 fields. */
+export const MAX_UINT64 = 2n ** 64n - 1n;
 /** selfStakeBucketIdx of a candidate without a self-stake bucket (iotex-core uses MaxUint64). */
-export const NO_SELF_STAKE_BUCKET = 2n ** 64n - 1n;
+export const NO_SELF_STAKE_BUCKET = MAX_UINT64;
+/** unstakeStartBlockHeight of a block-based NFT bucket that is still staked (maxStakingNumber). */
+export const NFT_NOT_UNSTAKED = MAX_UINT64;
+/** endorsementExpireBlockHeight of an endorsed bucket (endorsementNotExpireHeight); 0 = no endorsement. */
+export const ENDORSED = MAX_UINT64;
+/** EndorsementWithdrawWaitingBlocks (iotex-core genesis.go): 24 h of 5 s blocks. */
+export const ENDORSEMENT_WITHDRAW_WAITING_BLOCKS = 17_280n;
+
+/**
+ * The expire height an intent to revoke at `height` writes (handler_candidate_endorsement.go:57-67):
+ * the height itself, or 17,280 blocks later if the bucket is its candidate's valid self-stake bucket.
+ */
+export function intentToRevokeExpireHeight(height: bigint | number, activeSelfStakeBucket: boolean): bigint {
+  return BigInt(height) + (activeSelfStakeBucket ? ENDORSEMENT_WITHDRAW_WAITING_BLOCKS : 0n);
+}
+
+/** Mainnet's system-staking (IIP-13 NFT) contracts (iotex-core blockchain/genesis/genesis.go:98-103). */
+export const SYSTEM_STAKING_CONTRACTS = {
+  /** SystemStaking: durations in blocks, no mute. */
+  v1: '0x68Db92A6a78A39DcAFf1745Da9E89E230eF49D3D',
+  /** SystemStaking2: durations in blocks; buckets touched from Wake are muted. */
+  v2: '0x8EE521d2179576bcC4bd33a00904E96a11678052',
+  /** SystemStaking3: timestamped (durations in seconds), from Wake. */
+  v3: '0x65B0C0548ee8D899578513be0CB5305AFBf05292',
+} as const;
 
 /**
  * Sender of admin transactions: an impersonated address of its own, so that seeding does not
@@ -77,18 +103,40 @@ export interface NativeBucketInput {
   stakeStartTime?: number;
 }
 
+/** A block-based NFT bucket (SystemStaking V1 or SystemStaking2). */
 export interface NftBucketInput {
   /** The system-staking contract (IIP-13) that holds the bucket. */
   contractAddress: string;
   tokenId: bigint;
   owner: string;
+  /** The delegate: any non-zero address (one that is no candidate id gets the votes of no candidate). */
   candidate: string;
   amount: bigint;
   durationBlocks: bigint;
+  /** Locked (not unlocked). */
   autoStake: boolean;
   /** Default: the block that creates the entry. */
   createBlockHeight?: bigint;
+  /** createBlockHeight if locked (the default), the unlock height otherwise. */
   stakeStartBlockHeight?: bigint;
+}
+
+/** A timestamped NFT bucket (SystemStaking3). */
+export interface TimestampedNftBucketInput {
+  contractAddress: string;
+  tokenId: bigint;
+  owner: string;
+  /** Any non-zero address, as for NftBucketInput.candidate. */
+  delegate: string;
+  amount: bigint;
+  /** The contract's duration; the chain's ABI shows it as floored whole days. */
+  durationSeconds: bigint | number;
+  /** Locked (not unlocked). */
+  autoStake: boolean;
+  /** Unix seconds; default: the block's time. */
+  createTime?: number;
+  /** createTime if locked (the default), the unlock time otherwise. */
+  stakeStartTime?: number;
 }
 
 export interface AdminTx {
@@ -148,6 +196,14 @@ export class NativeStakingAdmin {
     return this.send('setCandidateDeactivation', [owner, requested, scheduledAtBlock]);
   }
 
+  /**
+   * The candidate gets a new owner and keeps its id (and so its buckets); a self-stake bucket
+   * without an endorsement stops being its self-stake bucket. Votes are not adjusted.
+   */
+  transferCandidateOwnership(oldOwner: string, newOwner: string): Promise<AdminTx> {
+    return this.send('transferCandidateOwnership', [oldOwner, newOwner]);
+  }
+
   /** Creates a native bucket; resolves with its index. */
   async createBucket(b: NativeBucketInput): Promise<AdminTx & { index: bigint }> {
     const { receipt, tx } = await this.sendWithReceipt('createBucket', [
@@ -177,13 +233,49 @@ export class NativeStakingAdmin {
     ]);
   }
 
+  createTimestampedNftBucket(b: TimestampedNftBucketInput): Promise<AdminTx> {
+    return this.send('createTimestampedNftBucket', [
+      b.contractAddress,
+      b.tokenId,
+      b.owner,
+      b.delegate,
+      b.amount,
+      BigInt(b.durationSeconds),
+      b.autoStake,
+      b.createTime ?? 0,
+      b.stakeStartTime ?? 0,
+    ]);
+  }
+
   /** Starts unstaking a native bucket (not allowed while auto-stake is on, as on IoTeX). */
   unstakeBucket(index: bigint): Promise<AdminTx> {
     return this.send('unstakeBucket', [index]);
   }
 
+  /**
+   * Unstakes an NFT bucket: unstakeStartBlockHeight = this block (block-based) or
+   * unstakeStartTime = this block's time (timestamped). A locked bucket only if its duration is 0.
+   */
   unstakeNftBucket(contractAddress: string, tokenId: bigint): Promise<AdminTx> {
     return this.send('unstakeNftBucket', [contractAddress, tokenId]);
+  }
+
+  /** Mutes a (SystemStaking2) block-based bucket: shown with the zero address as candidate, for good. */
+  muteNftBucket(contractAddress: string, tokenId: bigint): Promise<AdminTx> {
+    return this.send('muteNftBucket', [contractAddress, tokenId]);
+  }
+
+  /** Delegates a staked NFT bucket to another address (any; a muted bucket still shows zero). */
+  changeNftDelegate(contractAddress: string, tokenId: bigint, delegate: string): Promise<AdminTx> {
+    return this.send('changeNftDelegate', [contractAddress, tokenId, delegate]);
+  }
+
+  /**
+   * Moves a staked native bucket to another existing candidate (by id), to the end of its bucket
+   * list; the previous candidate loses it as self-stake bucket. Votes are not adjusted.
+   */
+  changeBucketCandidate(index: bigint, candidateId: string): Promise<AdminTx> {
+    return this.send('changeBucketCandidate', [index, candidateId]);
   }
 
   setBucketAmount(index: bigint, amount: bigint): Promise<AdminTx> {
@@ -194,6 +286,22 @@ export class NativeStakingAdmin {
     return this.send('setBucketAutoStake', [index, autoStake]);
   }
 
+  /** Endorses a bucket without endorsement: endorsementExpireBlockHeight = MaxUint64 (ENDORSED). */
+  endorseBucket(index: bigint): Promise<AdminTx> {
+    return this.send('endorseBucket', [index]);
+  }
+
+  /** Intent to revoke: endorsementExpireBlockHeight = expireHeight (see intentToRevokeExpireHeight). */
+  intendToRevokeEndorsement(index: bigint, expireHeight: bigint): Promise<AdminTx> {
+    return this.send('intendToRevokeEndorsement', [index, expireHeight]);
+  }
+
+  /** Revokes an endorsement after an intent: the record is deleted (shown as 0). */
+  revokeEndorsement(index: bigint): Promise<AdminTx> {
+    return this.send('revokeEndorsement', [index]);
+  }
+
+  /** Writes the raw endorsement record (0 = none), e.g. a legacy record left after it expired. */
   setBucketEndorsement(index: bigint, expireBlockHeight: bigint): Promise<AdminTx> {
     return this.send('setBucketEndorsement', [index, expireBlockHeight]);
   }

@@ -29,10 +29,15 @@ import {
 } from '../../scripts/lib/demo-stake.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import {
+  ENDORSED,
+  MAX_UINT64,
   NATIVE_STAKING_ADDRESS,
+  NFT_NOT_UNSTAKED,
   NO_SELF_STAKE_BUCKET,
   NativeStakingAdmin,
+  SYSTEM_STAKING_CONTRACTS,
   installNativeStakingStandIn,
+  intentToRevokeExpireHeight,
   loadStandIn,
 } from '../../scripts/lib/staking-standin.js';
 import { chainStakingAbi } from '../support/fixtures.js';
@@ -55,9 +60,16 @@ const DOCUMENTED_SELECTORS: Record<string, string> = {
 /** The stand-in's functions that are not part of the chain's ABI (test/demo admin). */
 const ADMIN_FUNCTIONS = [
   'addContractBucketType',
+  'changeBucketCandidate',
+  'changeNftDelegate',
   'createBucket',
   'createNftBucket',
+  'createTimestampedNftBucket',
+  'endorseBucket',
+  'intendToRevokeEndorsement',
+  'muteNftBucket',
   'registerCandidate',
+  'revokeEndorsement',
   'setBucketAmount',
   'setBucketAutoStake',
   'setBucketEndorsement',
@@ -65,6 +77,7 @@ const ADMIN_FUNCTIONS = [
   'setCandidateDeactivation',
   'setCandidateSelfStake',
   'setCandidateVotes',
+  'transferCandidateOwnership',
   'unstakeBucket',
   'unstakeNftBucket',
 ];
@@ -248,7 +261,8 @@ describe('NativeStakingStandIn on the local chain', () => {
       cacheTimeout: -1,
       pollingInterval: 50,
     });
-    expect((await installNativeStakingStandIn(provider)).installed).toBe(true);
+    // startLocalChain may already have installed it: either way it is there once, and only once.
+    await installNativeStakingStandIn(provider);
     expect((await installNativeStakingStandIn(provider)).installed).toBe(false); // idempotent
     admin = await NativeStakingAdmin.connect(provider);
     staking = new Contract(NATIVE_STAKING_ADDRESS, CHAIN_ABI, provider);
@@ -377,7 +391,7 @@ describe('NativeStakingStandIn on the local chain', () => {
       stakedDurationBlockNumber: 17_280n,
       createBlockHeight: BigInt(nft.blockNumber),
       stakeStartBlockHeight: BigInt(nft.blockNumber),
-      unstakeStartBlockHeight: 0n,
+      unstakeStartBlockHeight: NFT_NOT_UNSTAKED,
       endorsementExpireBlockHeight: 0n,
     });
     // B2 = B3 without the endorsement field
@@ -555,6 +569,485 @@ describe('NativeStakingStandIn on the local chain', () => {
     expect(await names(1, 2 ** 32 - 1)).toEqual(['pager2', 'pager3']);
   });
 
+  // ---------------------------------------------------------------- every bucket state of the chain
+  // Expected values are what iotex-core shows through the same ABI (paths relative to iotex-core).
+
+  const V1 = getAddress(SYSTEM_STAKING_CONTRACTS.v1);
+  const V2 = getAddress(SYSTEM_STAKING_CONTRACTS.v2);
+  const V3 = getAddress(SYSTEM_STAKING_CONTRACTS.v3);
+  type BlockTag = number | string;
+  const byVoter = (voter: string, blockTag: BlockTag = 'latest') =>
+    staking.getFunction('compositeBucketsByVoterV3').staticCall(voter, 0, 1000, { blockTag }).then(asBuckets);
+  const keysByCandidate = (name: string, blockTag: BlockTag = 'latest') =>
+    staking
+      .getFunction('compositeBucketsByCandidateV3')
+      .staticCall(name, 0, 1000, { blockTag })
+      .then((r: Result) => asBuckets(r).map(key));
+  const nativeKeysByCandidate = (name: string, blockTag: BlockTag = 'latest') =>
+    staking
+      .getFunction('bucketsByCandidate')
+      .staticCall(name, 0, 1000, { blockTag })
+      .then((r: Result) => asBuckets(r).map(key));
+  const nativeBucket = async (index: bigint, blockTag: BlockTag = 'latest') =>
+    asBuckets(await staking.getFunction('compositeBucketsByIndexesV3').staticCall([index], { blockTag }))[0]!;
+  const candidateOf = (fn: string, arg: string, blockTag: BlockTag = 'latest') =>
+    staking
+      .getFunction(fn)
+      .staticCall(arg, { blockTag })
+      .then((c: Result) => c.toObject());
+  const register = (owner: string, name: string, id?: string) =>
+    admin.registerCandidate({ owner, operator: owner, reward: owner, name, id });
+  /** A block-based NFT bucket as blockindex/contractstaking/bucket.go and stakingindex/bucket.go show it. */
+  const blockNft = (b: Partial<Bucket>): Bucket => ({
+    index: 0n,
+    candidateAddress: ZeroAddress,
+    stakedAmount: 0n,
+    stakedDuration: 0n,
+    createTime: 0n,
+    stakeStartTime: 0n,
+    unstakeStartTime: 0n,
+    autoStake: true,
+    owner: ZeroAddress,
+    contractAddress: ZeroAddress,
+    stakedDurationBlockNumber: 0n,
+    createBlockHeight: 0n,
+    stakeStartBlockHeight: 0n,
+    unstakeStartBlockHeight: NFT_NOT_UNSTAKED,
+    endorsementExpireBlockHeight: 0n,
+    ...b,
+  });
+  /** A timestamped NFT bucket: every block field 0 (stakingindex/bucket.go:116-127). */
+  const timestampedNft = (b: Partial<Bucket>): Bucket => blockNft({ unstakeStartBlockHeight: 0n, ...b });
+
+  it('block-based NFT buckets (V1, V2): heights set, times 0, unstake height MaxUint64 until unstaked', async () => {
+    const voter = addr(40);
+    const owner = addr(41);
+    await register(owner, 'nftcand');
+    const locked = await admin.createNftBucket({
+      contractAddress: V1,
+      tokenId: 3n,
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('100'),
+      durationBlocks: 30n * 17_280n,
+      autoStake: true,
+    });
+    // unlocked at block 1,500: stakeStartBlockHeight = UnlockedAt, autoStake = false
+    await admin.createNftBucket({
+      contractAddress: V2,
+      tokenId: 3n,
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('200'),
+      durationBlocks: 7n * 17_280n,
+      autoStake: false,
+      createBlockHeight: 1_000n,
+      stakeStartBlockHeight: 1_500n,
+    });
+    const lockedV1 = blockNft({
+      index: 3n,
+      candidateAddress: owner,
+      stakedAmount: parseEther('100'),
+      autoStake: true,
+      owner: voter,
+      contractAddress: V1,
+      stakedDurationBlockNumber: 518_400n,
+      createBlockHeight: BigInt(locked.blockNumber),
+      stakeStartBlockHeight: BigInt(locked.blockNumber),
+    });
+    const unlockedV2 = blockNft({
+      index: 3n,
+      candidateAddress: owner,
+      stakedAmount: parseEther('200'),
+      autoStake: false,
+      owner: voter,
+      contractAddress: V2,
+      stakedDurationBlockNumber: 120_960n,
+      createBlockHeight: 1_000n,
+      stakeStartBlockHeight: 1_500n,
+    });
+    expect(await byVoter(voter)).toEqual([lockedV1, unlockedV2]);
+
+    // Unstaked event: UnstakedAt = the block, nothing else changes (eventprocessor.go:142-156)
+    const unstaked = await admin.unstakeNftBucket(V2, 3n);
+    const unstakedV2 = { ...unlockedV2, unstakeStartBlockHeight: BigInt(unstaked.blockNumber) };
+    expect(await byVoter(voter)).toEqual([lockedV1, unstakedV2]);
+    expect(await byVoter(voter, unstaked.blockNumber - 1)).toEqual([lockedV1, unlockedV2]);
+    expect(await byVoter(voter, locked.blockNumber)).toEqual([lockedV1]);
+    // B2 is B3 without the endorsement field; an unstaked bucket is still listed for its delegate
+    const v2 = asBuckets(await call('compositeBucketsByVoter', voter, 0, 100));
+    expect(v2).toEqual([lockedV1, unstakedV2].map(({ endorsementExpireBlockHeight: _, ...rest }) => rest));
+    expect(await keysByCandidate('nftcand')).toEqual(['nft:3', 'nft:3']);
+
+    // as in SystemStaking2/3 _unstake: a locked bucket only once its duration is 0
+    await expect(admin.unstakeNftBucket(V1, 3n)).rejects.toThrow(/AutoStakeBucket/);
+    await expect(admin.unstakeNftBucket(V2, 3n)).rejects.toThrow(/AlreadyUnstaked/);
+    await admin.createNftBucket({
+      contractAddress: V1,
+      tokenId: 4n,
+      owner: voter,
+      candidate: owner,
+      amount: 1n,
+      durationBlocks: 0n,
+      autoStake: true,
+    });
+    const zero = await admin.unstakeNftBucket(V1, 4n);
+    expect((await byVoter(voter))[2]).toMatchObject({
+      autoStake: true,
+      unstakeStartBlockHeight: BigInt(zero.blockNumber),
+    });
+
+    const input = { contractAddress: V1, tokenId: 5n, owner: voter, candidate: owner, amount: 1n, durationBlocks: 1n };
+    await expect(
+      admin.createNftBucket({ ...input, autoStake: true, createBlockHeight: 10n, stakeStartBlockHeight: 11n }),
+    ).rejects.toThrow(/InvalidInput/);
+    await expect(
+      admin.createNftBucket({ ...input, autoStake: false, createBlockHeight: 10n, stakeStartBlockHeight: 9n }),
+    ).rejects.toThrow(/InvalidInput/);
+    await expect(admin.createNftBucket({ ...input, autoStake: true, candidate: ZeroAddress })).rejects.toThrow(
+      /delegate is zero/,
+    );
+    await expect(admin.createNftBucket({ ...input, tokenId: 3n, autoStake: true })).rejects.toThrow(/token id exists/);
+  });
+
+  it('timestamped NFT buckets (V3): times set, every block field 0, stakedDuration in floored days', async () => {
+    const voter = addr(45);
+    const owner = addr(46);
+    await register(owner, 'tscand');
+    const locked = await admin.createTimestampedNftBucket({
+      contractAddress: V3,
+      tokenId: 1n,
+      owner: voter,
+      delegate: owner,
+      amount: parseEther('300'),
+      durationSeconds: 91 * 86_400,
+      autoStake: true,
+    });
+    const created = await blockTime(locked.blockNumber);
+    // migrated from SystemStaking2 (17,281 blocks × 5 s, not whole days) and unlocked a day later
+    await admin.createTimestampedNftBucket({
+      contractAddress: V3,
+      tokenId: 2n,
+      owner: voter,
+      delegate: owner,
+      amount: parseEther('400'),
+      durationSeconds: 17_281n * 5n,
+      autoStake: false,
+      createTime: 1_700_000_000,
+      stakeStartTime: 1_700_086_400,
+    });
+    const lockedV3 = timestampedNft({
+      index: 1n,
+      candidateAddress: owner,
+      stakedAmount: parseEther('300'),
+      stakedDuration: 91n,
+      createTime: created,
+      stakeStartTime: created,
+      autoStake: true,
+      owner: voter,
+      contractAddress: V3,
+    });
+    const unlockedV3 = timestampedNft({
+      index: 2n,
+      candidateAddress: owner,
+      stakedAmount: parseEther('400'),
+      stakedDuration: 1n, // 86,405 s: vote_bucket.go:178 floors
+      createTime: 1_700_000_000n,
+      stakeStartTime: 1_700_086_400n,
+      autoStake: false,
+      owner: voter,
+      contractAddress: V3,
+    });
+    expect(await byVoter(voter)).toEqual([lockedV3, unlockedV3]);
+
+    // Unstaked: UnstakedAt = the block's time; isUnstaked = unstakeStartTime > stakeStartTime
+    const unstaked = await admin.unstakeNftBucket(V3, 2n);
+    const unstakedV3 = { ...unlockedV3, unstakeStartTime: await blockTime(unstaked.blockNumber) };
+    expect(unstakedV3.unstakeStartTime).toBeGreaterThan(unstakedV3.stakeStartTime);
+    expect(await byVoter(voter)).toEqual([lockedV3, unstakedV3]);
+    expect(await byVoter(voter, unstaked.blockNumber - 1)).toEqual([lockedV3, unlockedV3]);
+    expect(await byVoter(voter, locked.blockNumber)).toEqual([lockedV3]);
+    expect(await keysByCandidate('tscand')).toEqual(['nft:1', 'nft:2']);
+
+    await expect(admin.unstakeNftBucket(V3, 1n)).rejects.toThrow(/AutoStakeBucket/);
+    await expect(admin.unstakeNftBucket(V3, 2n)).rejects.toThrow(/AlreadyUnstaked/);
+    await expect(admin.muteNftBucket(V3, 1n)).rejects.toThrow(/never muted/); // no mute height for V3
+    await expect(
+      admin.createTimestampedNftBucket({
+        contractAddress: V3,
+        tokenId: 3n,
+        owner: voter,
+        delegate: owner,
+        amount: 1n,
+        durationSeconds: 86_400,
+        autoStake: true,
+        createTime: 1_700_000_000,
+        stakeStartTime: 1_700_000_001,
+      }),
+    ).rejects.toThrow(/InvalidInput/);
+  });
+
+  it('a muted V2 bucket shows the zero address as candidate and leaves its delegate’s list', async () => {
+    const voter = addr(50);
+    const owner = addr(51);
+    await register(owner, 'mutecand');
+    const staked = await admin.createNftBucket({
+      contractAddress: V2,
+      tokenId: 9n,
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('500'),
+      durationBlocks: 91n * 17_280n,
+      autoStake: false,
+    });
+    const before = await byVoter(voter);
+    expect(before[0]!.candidateAddress).toBe(owner);
+    const muted = await admin.muteNftBucket(V2, 9n);
+    const mutedView = { ...before[0]!, candidateAddress: ZeroAddress }; // stakingindex/bucket.go:138-140
+    expect(await byVoter(voter)).toEqual([mutedView]);
+    expect(await byVoter(voter, muted.blockNumber - 1)).toEqual(before);
+    expect(await byVoter(voter, staked.blockNumber)).toEqual(before);
+    // stakingindex/index.go:277-300: BucketsByCandidate filters muted buckets out
+    expect(await keysByCandidate('mutecand')).toEqual([]);
+    expect(await keysByCandidate('mutecand', muted.blockNumber - 1)).toEqual(['nft:9']);
+
+    await expect(admin.muteNftBucket(V2, 9n)).rejects.toThrow(/already muted/);
+    // DelegateChanged keeps Muted: still the zero address; Unstaked too
+    await admin.changeNftDelegate(V2, 9n, addr(52));
+    expect(await byVoter(voter)).toEqual([mutedView]);
+    const unstaked = await admin.unstakeNftBucket(V2, 9n);
+    expect(await byVoter(voter)).toEqual([{ ...mutedView, unstakeStartBlockHeight: BigInt(unstaked.blockNumber) }]);
+    await expect(admin.muteNftBucket(V1, 99n)).rejects.toThrow(/UnknownNftBucket/);
+    await admin.createNftBucket({
+      contractAddress: V2,
+      tokenId: 10n,
+      owner: voter,
+      candidate: owner,
+      amount: 1n,
+      durationBlocks: 0n,
+      autoStake: false,
+    });
+    await admin.unstakeNftBucket(V2, 10n);
+    await expect(admin.muteNftBucket(V2, 10n)).rejects.toThrow(/AlreadyUnstaked/);
+  });
+
+  it('NFT buckets may be delegated to any address: one that is no candidate id is counted by no candidate', async () => {
+    const voter = addr(60);
+    const owner = addr(61);
+    const id = addr(62);
+    const nobody = addr(63);
+    await register(owner, 'idcand', id);
+    const v2 = await admin.createNftBucket({
+      contractAddress: V2,
+      tokenId: 11n,
+      owner: voter,
+      candidate: nobody,
+      amount: parseEther('10'),
+      durationBlocks: 17_280n,
+      autoStake: true,
+    });
+    // the candidate's owner address is not its id (nfteventhandler.go:118-137 looks up by id)
+    await admin.createTimestampedNftBucket({
+      contractAddress: V3,
+      tokenId: 11n,
+      owner: voter,
+      delegate: owner,
+      amount: parseEther('20'),
+      durationSeconds: 86_400,
+      autoStake: true,
+    });
+    expect((await byVoter(voter)).map((b) => [key(b), b.candidateAddress])).toEqual([
+      ['nft:11', nobody],
+      ['nft:11', owner],
+    ]);
+    expect(await keysByCandidate('idcand')).toEqual([]);
+    // native buckets still need a candidate (handlers.go:75-79)
+    await expect(
+      admin.createBucket({ owner: voter, candidate: nobody, amount: 1n, durationDays: 0, autoStake: false }),
+    ).rejects.toThrow(/UnknownCandidate/);
+
+    const changed = await admin.changeNftDelegate(V2, 11n, id);
+    expect((await byVoter(voter)).map((b) => b.candidateAddress)).toEqual([id, owner]);
+    expect((await byVoter(voter, changed.blockNumber - 1)).map((b) => b.candidateAddress)).toEqual([nobody, owner]);
+    expect((await byVoter(voter, v2.blockNumber)).map((b) => b.candidateAddress)).toEqual([nobody]);
+    expect(await keysByCandidate('idcand')).toEqual(['nft:11']);
+    expect(await keysByCandidate('idcand', changed.blockNumber - 1)).toEqual([]);
+
+    await expect(admin.changeNftDelegate(V2, 11n, id)).rejects.toThrow(/same delegate/);
+    await expect(admin.changeNftDelegate(V2, 11n, ZeroAddress)).rejects.toThrow(/delegate is zero/);
+    await admin.changeNftDelegate(V3, 11n, id);
+    expect(await keysByCandidate('idcand')).toEqual(['nft:11', 'nft:11']);
+  });
+
+  it('changes a native bucket’s candidate: the id, the per-candidate lists, the previous self-stake', async () => {
+    const voter = addr(70);
+    const ownerA = addr(71);
+    const ownerB = addr(72);
+    const idB = addr(73);
+    await register(ownerA, 'canda');
+    await register(ownerB, 'candb', idB);
+    const input = { owner: voter, amount: parseEther('1200000'), durationDays: 91, autoStake: true };
+    const b0 = await admin.createBucket({ ...input, candidate: ownerA });
+    await admin.createBucket({ ...input, candidate: ownerA });
+    await admin.createBucket({ ...input, candidate: idB });
+    await admin.setCandidateSelfStake(ownerA, b0.index, input.amount);
+    const before = await nativeBucket(b0.index);
+
+    const moved = await admin.changeBucketCandidate(b0.index, idB);
+    expect(await nativeBucket(b0.index)).toEqual({ ...before, candidateAddress: idB });
+    expect(await nativeBucket(b0.index, moved.blockNumber - 1)).toEqual(before);
+    // delCandBucketIndex + putCandBucketIndex: out of A's list, appended to B's (bucket_index.go:69-81)
+    expect(await nativeKeysByCandidate('canda')).toEqual(['native:1']);
+    expect(await nativeKeysByCandidate('candb')).toEqual(['native:2', 'native:0']);
+    expect(await keysByCandidate('candb')).toEqual(['native:2', 'native:0']);
+    expect(await nativeKeysByCandidate('canda', moved.blockNumber - 1)).toEqual(['native:0', 'native:1']);
+    expect(await nativeKeysByCandidate('candb', moved.blockNumber - 1)).toEqual(['native:2']);
+    // handlers.go:380-383: A has no self-stake bucket any more
+    expect(await candidateOf('candidateByNameV3', 'canda')).toMatchObject({
+      selfStakeBucketIdx: NO_SELF_STAKE_BUCKET,
+      selfStakingTokens: 0n,
+    });
+    expect(await candidateOf('candidateByNameV3', 'canda', moved.blockNumber - 1)).toMatchObject({
+      selfStakeBucketIdx: b0.index,
+      selfStakingTokens: input.amount,
+    });
+
+    await expect(admin.changeBucketCandidate(b0.index, ownerB)).rejects.toThrow(/UnknownCandidate/); // owner ≠ id
+    await expect(admin.changeBucketCandidate(b0.index, idB)).rejects.toThrow(/same candidate/);
+    await expect(admin.changeBucketCandidate(9n, idB)).rejects.toThrow(/UnknownBucket/);
+    await admin.setBucketAutoStake(b0.index, false);
+    await admin.unstakeBucket(b0.index);
+    await expect(admin.changeBucketCandidate(b0.index, ownerA)).rejects.toThrow(/AlreadyUnstaked/);
+  });
+
+  it('shows endorsements as the record iotex-core keeps: 0 none, MaxUint64 endorsed, E unendorsing, 0 revoked', async () => {
+    const owner = addr(80);
+    const voter = addr(81);
+    await register(owner, 'endorsed');
+    const staked = await admin.createBucket({
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('1200000'),
+      durationDays: 91,
+      autoStake: true,
+    });
+    const { index } = staked;
+    const endorsed = await admin.endorseBucket(index);
+    await admin.setCandidateSelfStake(owner, index, parseEther('1200000'));
+    // intent at the next block; the bucket is the candidate's valid self-stake bucket: + 17,280
+    const head = Number(await provider.send('eth_blockNumber', []));
+    const expireHeight = intentToRevokeExpireHeight(head + 1, true);
+    expect(expireHeight).toBe(BigInt(head + 1 + 17_280));
+    expect(intentToRevokeExpireHeight(head + 1, false)).toBe(BigInt(head + 1));
+    const intent = await admin.intendToRevokeEndorsement(index, expireHeight);
+    expect(intent.blockNumber).toBe(head + 1);
+    const revoked = await admin.revokeEndorsement(index);
+
+    const shownAt = async (blockTag: BlockTag) => (await nativeBucket(index, blockTag)).endorsementExpireBlockHeight;
+    expect(await shownAt(staked.blockNumber)).toBe(0n);
+    expect(await shownAt(endorsed.blockNumber)).toBe(ENDORSED);
+    expect(ENDORSED).toBe(MAX_UINT64);
+    expect(await shownAt(intent.blockNumber)).toBe(expireHeight);
+    expect(await shownAt(revoked.blockNumber)).toBe(0n);
+    // the same record in every V3 list; the B1 and B2 structs have no such field
+    const atIntent = (await byVoter(voter, intent.blockNumber))[0]!;
+    expect(atIntent).toEqual({ ...(await nativeBucket(index)), endorsementExpireBlockHeight: expireHeight });
+    const v2 = asBuckets(await staking.getFunction('compositeBucketsByVoter').staticCall(voter, 0, 10))[0]!;
+    expect('endorsementExpireBlockHeight' in v2).toBe(false);
+
+    // the operations' preconditions (handler_candidate_endorsement.go, bucket_validation.go)
+    await expect(admin.revokeEndorsement(index)).rejects.toThrow(/EndorsementState/); // no record
+    await expect(admin.intendToRevokeEndorsement(index, 5n)).rejects.toThrow(/EndorsementState/); // no record
+    await admin.endorseBucket(index);
+    await expect(admin.endorseBucket(index)).rejects.toThrow(/EndorsementState/); // already endorsed
+    await expect(admin.revokeEndorsement(index)).rejects.toThrow(/EndorsementState/); // endorsed, no intent
+    await expect(admin.intendToRevokeEndorsement(index, 0n)).rejects.toThrow(/InvalidInput/);
+    await expect(admin.intendToRevokeEndorsement(index, MAX_UINT64)).rejects.toThrow(/InvalidInput/);
+    // a raw record, e.g. a legacy one that expired before Upernavik and was kept
+    await admin.setBucketEndorsement(index, 1_000n);
+    expect(await shownAt('latest')).toBe(1_000n);
+    // NFT buckets always show 0
+    await admin.createNftBucket({
+      contractAddress: V1,
+      tokenId: index,
+      owner: voter,
+      candidate: owner,
+      amount: 1n,
+      durationBlocks: 1n,
+      autoStake: true,
+    });
+    expect((await byVoter(voter))[1]).toMatchObject({ contractAddress: V1, endorsementExpireBlockHeight: 0n });
+  });
+
+  it('transfers a candidate’s ownership: same id and buckets, new owner (Upernavik)', async () => {
+    const oldOwner = addr(90);
+    const newOwner = addr(91);
+    const voter = addr(92);
+    await register(oldOwner, 'transfer'); // a candidate from before Upernavik: id = owner
+    const b = await admin.createBucket({
+      owner: oldOwner,
+      candidate: oldOwner,
+      amount: parseEther('1200000'),
+      durationDays: 91,
+      autoStake: true,
+    });
+    await admin.createBucket({ owner: voter, candidate: oldOwner, amount: 1n, durationDays: 0, autoStake: false });
+    await admin.setCandidateSelfStake(oldOwner, b.index, parseEther('1200000'));
+    await admin.setCandidateDeactivation(oldOwner, true, 5n);
+    const before = await candidateOf('candidateByNameV3', 'transfer');
+
+    const moved = await admin.transferCandidateOwnership(oldOwner, newOwner);
+    // handler_candidate_transfer_ownership.go:35-79: same id; the unendorsed self-stake bucket is dropped
+    const after = {
+      ...before,
+      ownerAddress: newOwner,
+      selfStakeBucketIdx: NO_SELF_STAKE_BUCKET,
+      selfStakingTokens: 0n,
+    };
+    expect(await candidateOf('candidateByNameV3', 'transfer')).toEqual(after);
+    expect(await candidateOf('candidateByAddressV3', newOwner)).toEqual(after);
+    expect(await candidateOf('candidateByIDV3', oldOwner)).toEqual(after);
+    expect(await candidateOf('candidateByAddressV3', oldOwner)).toMatchObject({ name: '', ownerAddress: ZeroAddress });
+    expect(await candidateOf('candidateByAddressV3', oldOwner, moved.blockNumber - 1)).toEqual(before);
+    expect(await nativeKeysByCandidate('transfer')).toEqual(['native:0', 'native:1']);
+    expect((await nativeBucket(b.index)).candidateAddress).toBe(oldOwner);
+    // the exit request lives on the candidate (DeactivatedAt)
+    expect((await call('candidateDeactivation', newOwner)).toObject()).toEqual({
+      requested: true,
+      scheduledAtBlock: 5n,
+    });
+    expect((await call('candidateDeactivation', oldOwner)).toObject()).toEqual({
+      requested: false,
+      scheduledAtBlock: 0n,
+    });
+
+    // an endorsed self-stake bucket stays the self-stake bucket
+    const other = addr(93);
+    await register(other, 'transfer2');
+    const e = await admin.createBucket({
+      owner: voter,
+      candidate: other,
+      amount: parseEther('1200000'),
+      durationDays: 91,
+      autoStake: true,
+    });
+    await admin.endorseBucket(e.index);
+    await admin.setCandidateSelfStake(other, e.index, parseEther('1200000'));
+    await admin.transferCandidateOwnership(other, addr(94));
+    expect(await candidateOf('candidateByIDV3', other)).toMatchObject({
+      ownerAddress: addr(94),
+      id: other,
+      selfStakeBucketIdx: e.index,
+    });
+
+    // the new owner must be no candidate's owner and no other candidate's id; its own id is fine
+    await expect(admin.transferCandidateOwnership(newOwner, addr(94))).rejects.toThrow(/CandidateExists/);
+    await expect(admin.transferCandidateOwnership(newOwner, other)).rejects.toThrow(/CandidateExists/);
+    await expect(admin.transferCandidateOwnership(oldOwner, addr(95))).rejects.toThrow(/UnknownCandidate/);
+    await admin.transferCandidateOwnership(newOwner, oldOwner);
+    expect(await candidateOf('candidateByAddressV3', oldOwner)).toMatchObject({ ownerAddress: oldOwner, id: oldOwner });
+  });
+
   it('seeds the documented demo stake once, with candidate totals = sum of voteWeight', async () => {
     expect(DEMO_ACCOUNTS[0]!.address).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
     expect(DEMO_ACCOUNTS[9]!.address).toBe('0xa0Ee7A142d267C1f36714E4a8F75612F20a79720');
@@ -622,8 +1115,9 @@ describe('NativeStakingStandIn on the local chain', () => {
       const buckets = asBuckets(await call('compositeBucketsByCandidateV3', c.name, 0, 1000));
       let sum = 0n;
       for (const b of buckets) {
-        if (b.unstakeStartTime !== 0n || b.unstakeStartBlockHeight !== 0n) continue; // unstaked: no votes
         const isNft = b.createBlockHeight !== 0n;
+        // unstaked: no votes (vote_bucket.go isUnstaked)
+        if (isNft ? b.unstakeStartBlockHeight !== NFT_NOT_UNSTAKED : b.unstakeStartTime > b.stakeStartTime) continue;
         const seconds = isNft
           ? Number(b.stakedDurationBlockNumber) * blockIntervalSeconds(snapshotBlock)
           : Number(b.stakedDuration) * 86_400;
