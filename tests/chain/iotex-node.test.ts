@@ -452,6 +452,13 @@ describe('the local chain as an iotex-core node', () => {
       answers.push((await stakingCall('candidatesV3', [0, 100], hex(await head()))).result); // the tip's key
       expect(await head()).toBe(tipBefore);
       expect(new Set(answers).size).toBe(1);
+      // Every new block clears the read cache: the same call is computed, and shuffled, again.
+      const later = new Set([answers[0]]);
+      for (let i = 0; i < 3; i++) {
+        await mine();
+        later.add((await stakingCall('candidatesV3', [0, 100])).result);
+      }
+      expect(later.size).toBeGreaterThan(1);
     });
 
     it('pages as getPageOfArray does, so offset paging can repeat or miss candidates', async () => {
@@ -467,6 +474,7 @@ describe('the local chain as an iotex-core node', () => {
           );
         }
         seenEveryOnce = new Set(names).size === crowd.length + 1;
+        await mine(); // a new block: new orders (the read cache is per block)
       }
       expect(seenEveryOnce).toBe(false);
     });
