@@ -61,24 +61,44 @@ export async function readCandidateSet(reader: StakingReader, block: number | 'l
     throw new PowerError('candidates_inconsistent', `candidatesV3 at block ${block} lists candidate ${repeated} twice`);
   }
   const atBlock = await Promise.all(ids.map((id) => reader.candidateById(id, block)));
-  const stale = listed.filter(
-    (c, i) =>
-      c.totalWeightedVotes !== atBlock[i]!.totalWeightedVotes ||
-      c.selfStakeBucketIdx !== atBlock[i]!.selfStakeBucketIdx,
-  );
-  if (stale.length > 0) {
-    const first = stale[0]!;
-    const state = atBlock[listed.indexOf(first)]!;
-    throw new PowerError(
-      'candidates_from_epoch',
-      `the node's candidatesV3 at block ${block} is not the state at that block (candidate ${first.name}: ` +
-        `${first.totalWeightedVotes} weighted votes in the list, ${state.totalWeightedVotes} at the block; ` +
-        `${stale.length} of ${listed.length} differ): it runs with chain.enableStakingIndexer, which answers the ` +
-        'candidate list from an epoch snapshot; use a node without the staking indexer',
+  const staleAt = listed.findIndex((c, i) => {
+    const state = atBlock[i];
+    return (
+      !state || c.totalWeightedVotes !== state.totalWeightedVotes || c.selfStakeBucketIdx !== state.selfStakeBucketIdx
+    );
+  });
+  if (staleAt >= 0) {
+    const listedOne = listed[staleAt]!;
+    const state = atBlock[staleAt];
+    throw fromEpoch(
+      block,
+      `candidate ${listedOne.name} has ${listedOne.totalWeightedVotes} weighted votes in the list, ` +
+        (state ? `${state.totalWeightedVotes} at the block` : 'and is no candidate at the block'),
     );
   }
+  const present = atBlock as StakingCandidate[];
   return {
-    byId: new Map(atBlock.map((c) => [c.id, c])),
-    total: atBlock.reduce((sum, c) => sum + c.totalWeightedVotes, 0n),
+    byId: new Map(present.map((c) => [c.id, c])),
+    total: present.reduce((sum, c) => sum + c.totalWeightedVotes, 0n),
   };
+}
+
+/**
+ * Throws 'candidates_from_epoch' if any of `ids` (candidates some bucket names, missing from the
+ * list at `block`) is a candidate at the block after all: the list is then not the block's.
+ */
+export async function assertNoCandidates(reader: StakingReader, ids: string[], block: number): Promise<void> {
+  const found = await Promise.all(ids.map((id) => reader.candidateById(id, block)));
+  const missing = found.find((c) => c !== null);
+  if (missing) throw fromEpoch(block, `candidate ${missing.name} (${missing.id}) is not in the list`);
+}
+
+/** candidatesV3 answered from a staking-indexer snapshot instead of the block's state. */
+export function fromEpoch(block: number | 'latest', what: string): PowerError {
+  return new PowerError(
+    'candidates_from_epoch',
+    `the node's candidatesV3 at block ${block} is not the state at that block (${what}): it runs with ` +
+      'chain.enableStakingIndexer, which answers the candidate list from an epoch snapshot ' +
+      '(action/protocol/staking/staking_statereader.go); use a node without the staking indexer',
+  );
 }

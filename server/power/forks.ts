@@ -6,10 +6,6 @@
 // that follows mainnet's schedule (the local chain starts past mainnet's latest fork).
 
 export interface IotexForkHeights {
-  /** Delegate endorsement (IIP-25) takes part in the self-stake rule (context.go DisableDelegateEndorsement). */
-  tsunami: number;
-  /** Endorsements stay in force until revoked (context.go EnforceLegacyEndorsement off). */
-  upernavik: number;
   /** Blocks of 2.5 s instead of 5 s (chainservice/builder.go blocksToDurationFn). */
   wake: number;
   /** NFT votes are stored in candidates' totals (context.go StoreVoteOfNFTBucketIntoView off). */
@@ -17,15 +13,11 @@ export interface IotexForkHeights {
 }
 
 export const MAINNET_FORKS: IotexForkHeights = {
-  tsunami: 29_275_561,
-  upernavik: 31_174_201,
   wake: 36_893_881,
   xingu: 41_648_761,
 };
 
 export const TESTNET_FORKS: IotexForkHeights = {
-  tsunami: 25_226_641,
-  upernavik: 26_984_161,
   wake: 31_943_521,
   xingu: 36_619_201,
 };

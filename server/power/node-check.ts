@@ -7,23 +7,30 @@
 //    Before v2.3.3 eth_call to the staking address ignores the block (api/web3server.go passes no
 //    height); v2.4.0 is the mandatory release that follows the chain past the Yap hard fork
 //    (48,985,561), so an older node's "latest" is not mainnet's.
-// 2. An archive read whose answer names its block: Multicall3.getBlockNumber() at a past block. An
-//    archive node executes it on that block (api/coreservice_with_height.go) and answers that block's
-//    number; a node without history answers every EVM read at its tip, silently, at every version
-//    (api/coreservice.go WithHeight returns the tip reader when archive is not supported).
+// 2. An archive read whose answer names its block: Multicall3.getBlockNumber() at a past block h. An
+//    archive node executes it on h's state (api/coreservice_with_height.go) as the block after it,
+//    so it answers h + 1 (action/protocol/execution/evm/evm.go SimulateExecution: BlockHeight =
+//    Tip.Height + 1); a node without history runs every EVM read on its tip, silently, at every
+//    version (api/coreservice.go WithHeight returns the tip reader when archive is not supported),
+//    and answers tip + 1.
 // 3. A staking read at block 1 compared with the head, where they must differ once the chain has any
 //    stake: bucketsCount's total counts every native bucket ever created, and no IoTeX network has
 //    a bucket at block 1 (staking starts at the Fairbank height). A node that answers both alike
 //    ignores the height; one that refuses block 1 keeps no full history (a pruned archive,
 //    chain.historyBlockRetention, state/factory/statedb.go), while proposals need their snapshot's
 //    state for as long as they can be audited.
-// 4. The staking indexer, when it shows: candidatesV3 at the head against candidateByIDV3 (see
-//    candidates.ts); every snapshot is checked the same way when it is counted.
-import { PowerError } from './errors.js';
-import { readCandidateSet } from './candidates.js';
+// 4. The staking indexer (chain.enableStakingIndexer), whose candidate list is an epoch's snapshot:
+//    its paging adds offset and limit in uint32 (candidate_buckets_indexer.go GetCandidates), so
+//    candidatesV3(1, 2^32 - 1) panics there, and the recovered panic is an HTTP 500 for the whole
+//    request (api/web3server.go HandlePOSTReq), where the state's paging returns all candidates
+//    but one (read_state.go getPageOfArray). The list at the head is also compared with each
+//    candidate read by id (candidates.ts), as every snapshot is when it is counted.
+import { PowerError, type PowerErrorCode } from './errors.js';
+import { fromEpoch, readCandidateSet } from './candidates.js';
 import type { Multicall } from './multicall.js';
+import { stakingInterface } from './abi.js';
 import type { JsonRpcBatcher } from './rpc-batch.js';
-import type { StakingReader } from './staking-reader.js';
+import { MAX_LIMIT, type StakingReader } from './staking-reader.js';
 
 /** The first iotex-core release whose staking reads at a past block are served from that block on an archive node and that follows mainnet past Yap. */
 export const MIN_IOTEX_CORE_VERSION = [2, 4, 0] as const;
@@ -34,7 +41,7 @@ export interface NodeFacts {
   /** iotex-core's release, when the answer names one ("2.4.4"). */
   version: string | null;
   head: number;
-  /** Block the archive probe read at, and the block number the node executed it on. */
+  /** Block the archive probe read at, and the block number the EVM saw (the block after it, on an archive node). */
   archiveProbe?: { block: number; executedAt: number };
   /** Native buckets ever created, at block 1 and at the head. */
   bucketsAtBlock1?: string;
@@ -45,6 +52,8 @@ export type HistoricState =
   | { ok: true; node: NodeFacts }
   | {
       ok: false;
+      /** 'historic_state_unavailable', or 'candidates_from_epoch' for a node with the staking indexer. */
+      code: PowerErrorCode;
       /** What is wrong and which kind of node is needed. */
       reason: string;
       node: NodeFacts;
@@ -80,7 +89,12 @@ export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Pro
   const head = Number(headHex);
   const parsed = parseIotexCoreVersion(clientVersion);
   const node: NodeFacts = { clientVersion, version: parsed ? parsed.join('.') : null, head };
-  const refuse = (why: string): HistoricState => ({ ok: false, reason: `${why}; the service needs ${NEEDED}`, node });
+  const refuse = (why: string, code: PowerErrorCode = 'historic_state_unavailable'): HistoricState => ({
+    ok: false,
+    code,
+    reason: `${why}; the service needs ${NEEDED}`,
+    node,
+  });
 
   if (!parsed) return refuse(`the RPC node reports "${clientVersion}", which is not an iotex-core release`);
   if (!atLeast(parsed, [2, 3, 3])) {
@@ -103,9 +117,9 @@ export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Pro
     );
   }
   node.archiveProbe = { block: probeBlock, executedAt: executed.value };
-  if (executed.value !== probeBlock) {
+  if (executed.value !== probeBlock + 1) {
     return refuse(
-      `the node ran a read at block ${probeBlock} on block ${executed.value}: it keeps no history (not an archive node)`,
+      `the node ran a read at block ${probeBlock} as block ${executed.value}, not ${probeBlock + 1}: it keeps no history (not an archive node)`,
     );
   }
   if (!atHead.ok) throw atHead.error;
@@ -121,11 +135,24 @@ export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Pro
       `the node answers a staking read at block 1 with the head's ${atHead.value.total} buckets: it ignores the block of staking reads`,
     );
   }
+  let candidates: number;
   try {
-    await readCandidateSet(staking, 'latest');
+    candidates = (await readCandidateSet(staking, 'latest')).byId.size;
   } catch (error) {
-    if (error instanceof PowerError) return refuse(error.message);
+    if (error instanceof PowerError) return refuse(error.message, error.code);
     throw error;
+  }
+  if (candidates >= 2) {
+    const pagedPastFirst = await settle(
+      rpc.callAlone<string>('eth_call', [
+        { to: staking.address, data: stakingInterface.encodeFunctionData('candidatesV3', [1, MAX_LIMIT]) },
+        'latest',
+      ]),
+    );
+    if (!pagedPastFirst.ok && /HTTP 500/.test(pagedPastFirst.error.message)) {
+      const error = fromEpoch('latest', 'candidatesV3(1, 2^32 - 1) fails with HTTP 500, as the indexer’s paging does');
+      return refuse(error.message, error.code);
+    }
   }
   return { ok: true, node };
 }

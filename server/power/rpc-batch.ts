@@ -85,6 +85,26 @@ export class JsonRpcBatcher {
     });
   }
 
+  /**
+   * One call in an HTTP request of its own, sent now: for a probe whose failure may take the whole
+   * request down with it (iotex-core answers a recovered panic with HTTP 500 for every call in the
+   * request, api/web3server.go HandlePOSTReq).
+   */
+  async callAlone<T = unknown>(method: string, params: unknown[]): Promise<T> {
+    const id = this.nextId++;
+    this.stats.requests++;
+    this.stats.calls++;
+    const [response] = await this.post([{ id, method, params, resolve: () => undefined, reject: () => undefined }]);
+    if (!response || response.error) {
+      throw new RpcError(
+        response?.error?.message ?? `no answer to ${method}`,
+        response?.error?.code,
+        response?.error?.data,
+      );
+    }
+    return response.result as T;
+  }
+
   /** eth_call at a block number (or "latest"), returning the raw hex result. */
   ethCall(to: string, data: string, block: number | 'latest'): Promise<string> {
     return this.call<string>('eth_call', [{ to, data }, blockTag(block)]);

@@ -31,7 +31,7 @@ export class SnapshotRules {
   /** Throws 'historic_state_unavailable' unless the node proved it serves past staking state. */
   async requireHistoricState(): Promise<void> {
     const historic = await this.historicState();
-    if (!historic.ok) throw new PowerError('historic_state_unavailable', historic.reason);
+    if (!historic.ok) throw new PowerError(historic.code, historic.reason);
   }
 
   /** Throws a PowerError with a stable code unless `block` may be a proposal's snapshot block. */

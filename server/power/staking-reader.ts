@@ -14,7 +14,7 @@
 // more, and one more read at offset 0 with the largest limit (2^32 - 1) returns the whole list.
 import { getAddress } from 'ethers';
 import { STAKING_PROTOCOL_ADDRESS, stakingInterface } from './abi.js';
-import type { JsonRpcBatcher } from './rpc-batch.js';
+import { RpcError, type JsonRpcBatcher } from './rpc-batch.js';
 
 /** uint32 max: "everything" for the limit argument. */
 export const MAX_LIMIT = 2 ** 32 - 1;
@@ -96,13 +96,20 @@ export class StakingReader {
     return list.map(toCandidate);
   }
 
-  /** One candidate as the state at `block` holds it (candidateByIDV3 never reads the staking indexer). */
-  async candidateById(id: string, block: number | 'latest'): Promise<StakingCandidate> {
-    const raw = await this.rpc.ethCall(
-      this.address,
-      stakingInterface.encodeFunctionData('candidateByIDV3', [id]),
-      block,
-    );
+  /**
+   * One candidate as the state at `block` holds it (candidateByIDV3 never reads the staking
+   * indexer), or null when no candidate has that id: iotex-core then fails to encode the empty
+   * candidate it found (ethabi/common/types.go EncodeCandidateToEth → iotex-address FromString(""):
+   * "address length = 0, expecting 41: invalid address").
+   */
+  async candidateById(id: string, block: number | 'latest'): Promise<StakingCandidate | null> {
+    let raw: string;
+    try {
+      raw = await this.rpc.ethCall(this.address, stakingInterface.encodeFunctionData('candidateByIDV3', [id]), block);
+    } catch (error) {
+      if (error instanceof RpcError && /address length = 0, expecting 41/.test(error.message)) return null;
+      throw error;
+    }
     const [candidate] = this.decode('candidateByIDV3', raw, block) as [Tuple];
     return toCandidate(candidate);
   }

@@ -33,20 +33,18 @@ export function isUnstaked(b: StakingBucket): boolean {
 }
 
 /**
- * Rule: the bucket its candidate names as self-stake bucket earns the bonus; from Tsunami only while
- * it is the candidate owner's own, or endorsed: before Upernavik until the endorsement's expiry
- * height, from Upernavik until the endorsement is revoked (util.go isSelfStakeBucket,
- * endorsement.go LegacyStatus / Status). The ABI shows no endorsement as expiry 0 (read_state.go).
- * The bucket's own candidate is the one whose total holds the bonus (vote_reviser.go).
+ * Rule: the self-stake bonus goes to the native bucket its own candidate names as self-stake bucket
+ * at the block. That is what the candidate's total holds: the chain adds the bucket's weight with the
+ * bonus when it becomes the self-stake bucket and takes it out when it stops being one
+ * (handler_candidate_selfstake.go, handler_candidate_endorsement.go revoke, handlers.go change of
+ * candidate, vote_reviser.go), and the ABI stops naming a bucket whose endorsement is gone
+ * (read_state.go toIoTeXTypesCandidateV2). So an endorsement counts until it is revoked, as from
+ * Upernavik (endorsement.go Status); before Upernavik an endorsement past its expiry height also
+ * still held the bonus in the total, until an action on the bucket or the Upernavik recompute
+ * (vote_reviser.go reviseSelfStakeBuckets) took it out.
  */
-export function isSelfStakeBucket(b: StakingBucket, candidate: StakingCandidate, ctx: WeighingContext): boolean {
-  if (!isNative(b) || b.index !== candidate.selfStakeBucketIdx) return false;
-  if (ctx.block < ctx.forks.tsunami) return true;
-  if (b.owner === candidate.owner) return true;
-  const expiry = b.endorsementExpireBlockHeight;
-  if (expiry === 0n) return false;
-  if (ctx.block < ctx.forks.upernavik) return expiry === MAX_UINT64 || BigInt(ctx.block) < expiry;
-  return true;
+export function isSelfStakeBucket(b: StakingBucket, candidate: StakingCandidate): boolean {
+  return isNative(b) && b.index === candidate.selfStakeBucketIdx;
 }
 
 /**
@@ -79,7 +77,7 @@ export function uncountedStatus(b: StakingBucket, ctx: WeighingContext): Exclude
 export function weighBucket(b: StakingBucket, ctx: WeighingContext): BucketPower {
   const seconds = durationSeconds(b, ctx);
   const candidate = ctx.candidates.get(b.candidate);
-  const selfStake = candidate !== undefined && isSelfStakeBucket(b, candidate, ctx);
+  const selfStake = candidate !== undefined && isSelfStakeBucket(b, candidate);
   const status = uncountedStatus(b, ctx) ?? 'staked';
   return {
     index: b.index,

@@ -16,10 +16,11 @@ const DAY = 86_400;
 const BLOCKS_PER_DAY_WAKE = 34_560n;
 const BLOCKS_PER_DAY = 17_280n;
 
-const { tsunami, upernavik, wake, xingu } = MAINNET_FORKS;
+const { wake, xingu } = MAINNET_FORKS;
 const TODAY = 50_000_000; // past every fork
-const LEGACY = upernavik - 100; // Tsunami ≤ H < Upernavik: legacy endorsements
-const PRE_TSUNAMI = tsunami - 100;
+/** Upernavik (blockchain/genesis/genesis.go): endorsements stay until revoked from here on. */
+const upernavik = 31_174_201;
+const LEGACY = upernavik - 100;
 
 const OWNER = addr(1);
 const ENDORSER = addr(2);
@@ -139,46 +140,30 @@ describe('the self-stake bonus', () => {
     });
   });
 
-  it('goes to an endorsed bucket (expiry MaxUint64) before and after Upernavik', () => {
+  it('goes to an endorsed bucket its candidate names, whatever the endorsement’s expiry height', () => {
+    // Standing (MaxUint64), unendorsing before or past its expiry, before or after Upernavik: the
+    // candidate's total holds the bonus as long as the candidate names the bucket.
     const v = vectorBucket(116); // 7,372,696 IOTX, 107 days, auto-stake, self-stake
-    const b = named(v, { owner: ENDORSER, endorsementExpireBlockHeight: MAX_UINT64 });
-    expect(weighBucket(b, ctx(LEGACY, withSelfStake())).power).toBe(v.votes);
-    expect(weighBucket(b, ctx(TODAY, withSelfStake())).power).toBe(v.votes);
+    for (const expiry of [MAX_UINT64, BigInt(LEGACY), BigInt(upernavik + 10)]) {
+      for (const block of [LEGACY - 1, LEGACY, upernavik + 11, TODAY]) {
+        const b = named(v, { owner: ENDORSER, endorsementExpireBlockHeight: expiry });
+        expect([expiry, block, weighBucket(b, ctx(block, withSelfStake())).power]).toEqual([expiry, block, v.votes]);
+      }
+    }
   });
 
-  it('before Upernavik, ends at the endorsement’s expiry height', () => {
-    const bonus = vectorBucket(132); // 2,670,170 IOTX, 274 days, auto-stake, self-stake
-    const plain = vectorBucket(100); // 6,284,032 IOTX, 225 days, auto-stake, no self-stake
-    const expiry = BigInt(LEGACY);
-    expect(
-      weighBucket(
-        named(bonus, { owner: ENDORSER, endorsementExpireBlockHeight: expiry }),
-        ctx(LEGACY - 1, withSelfStake()),
-      ),
-    ).toMatchObject({ selfStake: true, power: bonus.votes });
-    expect(
-      weighBucket(
-        named(plain, { owner: ENDORSER, endorsementExpireBlockHeight: expiry }),
-        ctx(LEGACY, withSelfStake()),
-      ),
-    ).toMatchObject({ selfStake: false, power: plain.votes });
-  });
-
-  it('from Upernavik, lasts while unendorsing, past the expiry height, until revoked', () => {
-    const bonus = vectorBucket(132);
-    const unendorsing = named(bonus, { owner: ENDORSER, endorsementExpireBlockHeight: BigInt(upernavik + 10) });
-    expect(weighBucket(unendorsing, ctx(upernavik + 11, withSelfStake()))).toMatchObject({
-      selfStake: true,
-      power: bonus.votes,
-    });
+  it('ends when the candidate stops naming the bucket (revoked: the chain clears the self-stake bucket)', () => {
     const plain = vectorBucket(48); // 3,984,866 IOTX, 313 days, auto-stake, no self-stake
     const revoked = named(plain, { owner: ENDORSER, endorsementExpireBlockHeight: 0n });
-    expect(weighBucket(revoked, ctx(TODAY, withSelfStake()))).toMatchObject({ selfStake: false, power: plain.votes });
+    expect(weighBucket(revoked, ctx(TODAY, [candidate()]))).toMatchObject({ selfStake: false, power: plain.votes });
   });
 
-  it('before Tsunami, goes to any named bucket, endorsed or not', () => {
-    const v = vectorBucket(116);
-    expect(weighBucket(named(v, { owner: ENDORSER }), ctx(PRE_TSUNAMI, withSelfStake())).power).toBe(v.votes);
+  it('needs auto-stake and 91 days (vote_bucket.go): a named bucket without them gets none', () => {
+    const v = vectorBucket(17); // 319,439,283 IOTX, 91 days, no auto-stake, self-stake: no bonus in the vector either
+    expect(weighBucket(named(v, { owner: OWNER }), ctx(TODAY, withSelfStake()))).toMatchObject({
+      selfStake: true,
+      power: v.votes,
+    });
   });
 
   // The chain keeps a self-stake bucket on its own candidate (handlers.go: a change of candidate clears it).

@@ -1,7 +1,8 @@
 // iotex-staking: every bucket a voter owns at the snapshot block (native and system-staking NFT
 // buckets, one composite read), each weighted as the chain weighs it (../staking-rules.ts).
+import { ZeroAddress } from 'ethers';
 import type { IotexForkHeights } from '../forks.js';
-import type { CandidateSets } from '../candidates.js';
+import { assertNoCandidates, type CandidateSets } from '../candidates.js';
 import type { StakingReader } from '../staking-reader.js';
 import { weighBucket } from '../staking-rules.js';
 import type { StrategyPower } from '../types.js';
@@ -22,6 +23,14 @@ export class IotexStakingStrategy implements Strategy {
       Promise.all(addresses.map((address) => this.reader.bucketsOf(address, block))),
       this.candidateSets.at(block),
     ]);
+    // A native bucket always names a candidate, and an NFT delegate may be anyone: whoever is missing
+    // from the list is asked for by id, so a list that is not the block's is never counted from.
+    const unknown = new Set(
+      lists
+        .flat()
+        .flatMap((b) => (b.candidate !== ZeroAddress && !candidates.byId.has(b.candidate) ? [b.candidate] : [])),
+    );
+    if (unknown.size > 0) await assertNoCandidates(this.reader, [...unknown], block);
     const ctx = { block, forks: this.forks, candidates: candidates.byId };
     const result = new Map<string, StrategyPower>();
     addresses.forEach((address, i) => {
