@@ -1,6 +1,6 @@
 // The kinds of iotex-core node the emulator can be. Each profile is a release (which decides the
 // code paths) plus the node's configuration (archive or not, staking indexer, history retention).
-// Versions and their behaviour: /work/notes/iotex-rpc.md §2, checked against the release tags.
+// Versions and their behaviour, checked against the release tags of iotex-core (each field cites its source).
 import type { GethRpc } from './block-tags.js';
 
 export type NodeProfileName =
