@@ -2,14 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // A JSON-RPC proxy on 127.0.0.1 in front of a real node: it counts the HTTP requests and calls that
-// pass through it, and can behave like the two kinds of IoTeX node the service must refuse for
-// historic reads (real traffic, forwarded to the real node, only the block numbers handled as
-// those nodes handle them):
-// - 'ignore-block-tags': answers every read with the head's state, whatever block it names, as
-//   iotex-core before v2.4.0 did for eth_call to the staking address;
-// - 'non-archive': refuses reads at any block but the head, as a non-archive iotex-core v2.4 node does.
-
-export type NodeBehaviour = 'archive' | 'ignore-block-tags' | 'non-archive';
+// pass through it. (Kinds of IoTeX node are the local chain's own profiles: scripts/lib/iotex-node.)
 
 export interface RpcProxy {
   url: string;
@@ -21,7 +14,6 @@ export interface RpcProxy {
   methods: Map<string, number>;
   /** The most calls one HTTP request carried. */
   largestBatch: number;
-  behaviour: NodeBehaviour;
   reset(): void;
   close(): Promise<void>;
 }
@@ -32,9 +24,6 @@ interface Call {
   method: string;
   params?: unknown[];
 }
-
-/** Methods whose last parameter is a block tag. */
-const BLOCK_PARAM: Record<string, number> = { eth_call: 1, eth_getBalance: 1, eth_getCode: 1 };
 
 async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -48,7 +37,6 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
     calls: 0,
     methods: new Map<string, number>(),
     largestBatch: 0,
-    behaviour: 'archive' as NodeBehaviour,
   };
 
   const forward = async (calls: Call[]): Promise<unknown[]> => {
@@ -60,30 +48,6 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
     return (await res.json()) as unknown[];
   };
 
-  const handle = async (calls: Call[]): Promise<unknown[]> => {
-    if (state.behaviour === 'archive') return forward(calls);
-    const head = Number(
-      ((await forward([{ jsonrpc: '2.0', id: 0, method: 'eth_blockNumber' }]))[0] as { result: string }).result,
-    );
-    const refused: unknown[] = [];
-    const passed: Call[] = [];
-    for (const call of calls) {
-      const at = BLOCK_PARAM[call.method];
-      const tag = at === undefined ? undefined : call.params?.[at];
-      const historic = typeof tag === 'string' && tag.startsWith('0x') && Number(tag) !== head;
-      if (historic && state.behaviour === 'non-archive') {
-        refused.push({
-          jsonrpc: '2.0',
-          id: call.id,
-          error: { code: -32000, message: 'historical state is not available on a non-archive node' },
-        });
-      } else if (historic) {
-        passed.push({ ...call, params: call.params!.map((p, i) => (i === at ? 'latest' : p)) });
-      } else passed.push(call);
-    }
-    return [...refused, ...(passed.length > 0 ? await forward(passed) : [])];
-  };
-
   const server = createServer(async (req, res) => {
     state.requests++;
     try {
@@ -92,7 +56,7 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
       state.calls += calls.length;
       state.largestBatch = Math.max(state.largestBatch, calls.length);
       for (const call of calls) state.methods.set(call.method, (state.methods.get(call.method) ?? 0) + 1);
-      const answers = await handle(calls);
+      const answers = await forward(calls);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(Array.isArray(parsed) ? answers : answers[0]));
     } catch (error) {
