@@ -3,11 +3,18 @@
 //
 // Everything is described by the exported data below (docs and tests refer to it); seedDemoStake
 // writes it through the native-staking stand-in. Candidate totals are the sum of the chain's own
-// vote weight of their live buckets, computed here with server/power/weight.ts.
+// vote weight of their live buckets, computed here with server/power/weight.ts. The NFT buckets are
+// one of each kind mainnet shows: SystemStaking (V1, blocks), a muted SystemStaking2 bucket (V2,
+// blocks, no votes) and a timestamped SystemStaking3 bucket (V3, seconds).
 import { HDNodeWallet, dataSlice, getAddress, id, parseEther, type JsonRpcProvider } from 'ethers';
 
 import { voteWeight } from '../../server/power/weight.js';
-import { NativeStakingAdmin, installNativeStakingStandIn, standInContract } from './staking-standin.js';
+import {
+  NativeStakingAdmin,
+  SYSTEM_STAKING_CONTRACTS,
+  installNativeStakingStandIn,
+  standInContract,
+} from './staking-standin.js';
 
 /** Hardhat's default mnemonic; accounts are m/44'/60'/0'/0/i. */
 export const DEMO_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -22,7 +29,11 @@ export function blockIntervalSeconds(height: number | bigint): number {
 }
 
 /** The IIP-13 SystemStaking (V1) address on mainnet; its buckets have block durations. */
-export const DEMO_NFT_CONTRACT = getAddress('0x68db92a6a78a39dcaff1745da9e89e230ef49d3d');
+export const DEMO_NFT_CONTRACT = getAddress(SYSTEM_STAKING_CONTRACTS.v1);
+/** SystemStaking2 on mainnet: block durations; buckets touched from Wake are muted. */
+export const DEMO_NFT_V2_CONTRACT = getAddress(SYSTEM_STAKING_CONTRACTS.v2);
+/** SystemStaking3 on mainnet: timestamped buckets, durations in seconds. */
+export const DEMO_NFT_V3_CONTRACT = getAddress(SYSTEM_STAKING_CONTRACTS.v3);
 /** 17,280 blocks = one day at 5 s. */
 export const BLOCKS_PER_DAY_AT_5S = 17_280n;
 
@@ -96,6 +107,7 @@ export type DemoBucket =
       unstaked: boolean;
     }
   | {
+      /** A block-based NFT bucket (SystemStaking V1 or SystemStaking2). */
       kind: 'nft';
       account: number;
       candidate: string;
@@ -103,6 +115,20 @@ export type DemoBucket =
       contractAddress: string;
       tokenId: bigint;
       durationBlocks: bigint;
+      autoStake: boolean;
+      unstaked: boolean;
+      /** A SystemStaking2 bucket touched from Wake: shown with no candidate, no votes. */
+      muted: boolean;
+    }
+  | {
+      /** A timestamped NFT bucket (SystemStaking3). */
+      kind: 'timestamped-nft';
+      account: number;
+      candidate: string;
+      amountIotx: bigint;
+      contractAddress: string;
+      tokenId: bigint;
+      durationSeconds: number;
       autoStake: boolean;
       unstaked: boolean;
     };
@@ -153,6 +179,31 @@ export const DEMO_BUCKETS: readonly DemoBucket[] = [
     durationBlocks: 30n * BLOCKS_PER_DAY_AT_5S,
     autoStake: true,
     unstaked: false,
+    muted: false,
+  },
+  // Restaked on SystemStaking2 after Wake: muted, listed for its owner, votes for no one.
+  {
+    kind: 'nft',
+    account: 4,
+    candidate: 'alphanode',
+    amountIotx: 10_000n,
+    contractAddress: DEMO_NFT_V2_CONTRACT,
+    tokenId: 1n,
+    durationBlocks: 91n * BLOCKS_PER_DAY_AT_5S,
+    autoStake: true,
+    unstaked: false,
+    muted: true,
+  },
+  {
+    kind: 'timestamped-nft',
+    account: 5,
+    candidate: 'gammanode',
+    amountIotx: 20_000n,
+    contractAddress: DEMO_NFT_V3_CONTRACT,
+    tokenId: 1n,
+    durationSeconds: 30 * 86_400,
+    autoStake: true,
+    unstaked: false,
   },
 ];
 
@@ -170,14 +221,27 @@ export function demoCandidate(name: string): DemoCandidate {
   return c;
 }
 
+/**
+ * Default height of the functions below: the demo chain starts past Wake and Xingu (mainnet's fork
+ * schedule), where an NFT's blocks count 2.5 s each; pass the snapshot block to weigh at another.
+ */
+const DEMO_HEIGHT = WAKE_BLOCK_HEIGHT;
+
 /** A bucket's staked duration in seconds as the chain weighs it at `snapshotBlock`. */
-export function demoBucketDurationSeconds(b: DemoBucket, snapshotBlock: number | bigint = 0): number {
-  return b.kind === 'native' ? b.durationDays * 86_400 : Number(b.durationBlocks) * blockIntervalSeconds(snapshotBlock);
+export function demoBucketDurationSeconds(b: DemoBucket, snapshotBlock: number | bigint = DEMO_HEIGHT): number {
+  switch (b.kind) {
+    case 'native':
+      return b.durationDays * 86_400;
+    case 'nft':
+      return Number(b.durationBlocks) * blockIntervalSeconds(snapshotBlock);
+    case 'timestamped-nft':
+      return b.durationSeconds;
+  }
 }
 
-/** The bucket's votes (0 once unstaking started). Local chain heights are far below Wake: 5 s blocks. */
-export function demoBucketVotes(b: DemoBucket, snapshotBlock: number | bigint = 0): bigint {
-  if (b.unstaked) return 0n;
+/** The bucket's votes: 0 once unstaking started, or when muted. */
+export function demoBucketVotes(b: DemoBucket, snapshotBlock: number | bigint = DEMO_HEIGHT): bigint {
+  if (b.unstaked || (b.kind === 'nft' && b.muted)) return 0n;
   const selfStake = b.kind === 'native' && b.selfStake;
   return voteWeight(
     parseEther(String(b.amountIotx)),
@@ -187,28 +251,39 @@ export function demoBucketVotes(b: DemoBucket, snapshotBlock: number | bigint = 
   );
 }
 
-/** Each demo candidate's totalWeightedVotes: the sum of its live buckets' votes. */
-export function demoCandidateVotes(): Record<string, bigint> {
+/** Each demo candidate's totalWeightedVotes at `height`: the sum of its live buckets' votes. */
+export function demoCandidateVotes(height: number | bigint = DEMO_HEIGHT): Record<string, bigint> {
   const totals: Record<string, bigint> = Object.fromEntries(DEMO_CANDIDATES.map((c) => [c.name, 0n]));
-  for (const b of DEMO_BUCKETS) totals[b.candidate] = (totals[b.candidate] ?? 0n) + demoBucketVotes(b);
+  for (const b of DEMO_BUCKETS) totals[b.candidate] = (totals[b.candidate] ?? 0n) + demoBucketVotes(b, height);
   return totals;
 }
 
-/** Each demo account's voting power (sum of its buckets' votes). */
-export function demoVotingPower(): Record<string, bigint> {
+/** Each demo account's voting power at `height` (sum of its buckets' votes). */
+export function demoVotingPower(height: number | bigint = DEMO_HEIGHT): Record<string, bigint> {
   const power: Record<string, bigint> = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.address, 0n]));
   for (const b of DEMO_BUCKETS) {
     const addr = account(b.account);
-    power[addr] = (power[addr] ?? 0n) + demoBucketVotes(b);
+    power[addr] = (power[addr] ?? 0n) + demoBucketVotes(b, height);
   }
   return power;
 }
 
-/** A short human summary: account -> buckets, then the delegates. */
-export function demoStakeSummary(): string {
+function describeDuration(b: DemoBucket): string {
+  switch (b.kind) {
+    case 'native':
+      return `${b.durationDays} d`;
+    case 'nft':
+      return `${b.durationBlocks.toLocaleString('en-US')} blocks (NFT ${b.contractAddress.slice(0, 10)}… #${b.tokenId})`;
+    case 'timestamped-nft':
+      return `${b.durationSeconds / 86_400} d (timestamped NFT ${b.contractAddress.slice(0, 10)}… #${b.tokenId})`;
+  }
+}
+
+/** A short human summary at `height`: account -> buckets, then the delegates. */
+export function demoStakeSummary(height: number | bigint = DEMO_HEIGHT): string {
   const iotx = (n: bigint) => n.toLocaleString('en-US');
   const lines = [`Demo stake (Hardhat accounts of "${DEMO_MNEMONIC}"):`];
-  const powers = demoVotingPower();
+  const powers = demoVotingPower(height);
   for (const a of DEMO_ACCOUNTS) {
     const buckets = demoBucketsOf(a.address);
     const power = powers[a.address] ?? 0n;
@@ -216,19 +291,18 @@ export function demoStakeSummary(): string {
       `  #${a.index} ${a.address}  ${buckets.length === 0 ? 'no stake' : `${buckets.length} bucket(s), ${formatVotes(power)} votes`}`,
     );
     for (const b of buckets) {
-      const duration =
-        b.kind === 'native'
-          ? `${b.durationDays} d`
-          : `${b.durationBlocks.toLocaleString('en-US')} blocks (NFT ${b.contractAddress.slice(0, 10)}… #${b.tokenId})`;
       const flags = [
         b.autoStake ? 'auto-stake' : 'no auto-stake',
         b.kind === 'native' && b.selfStake ? 'self-stake' : '',
         b.unstaked ? 'UNSTAKED (0 votes)' : '',
+        b.kind === 'nft' && b.muted ? 'MUTED (0 votes)' : '',
       ].filter(Boolean);
-      lines.push(`      ${iotx(b.amountIotx).padStart(9)} IOTX -> ${b.candidate}, ${duration}, ${flags.join(', ')}`);
+      lines.push(
+        `      ${iotx(b.amountIotx).padStart(9)} IOTX -> ${b.candidate}, ${describeDuration(b)}, ${flags.join(', ')}`,
+      );
     }
   }
-  const totals = demoCandidateVotes();
+  const totals = demoCandidateVotes(height);
   lines.push('  Delegates:');
   for (const c of DEMO_CANDIDATES) {
     lines.push(
@@ -251,34 +325,39 @@ export interface SeedResult {
   blockNumber: number;
 }
 
+/** eth_blockNumber directly: ethers caches getBlockNumber() between fast local blocks. */
+async function headBlock(provider: JsonRpcProvider): Promise<number> {
+  return Number(BigInt((await provider.send('eth_blockNumber', [])) as string));
+}
+
 /**
  * Installs the stand-in if needed and writes the demo stake. Idempotent: if the demo candidates
  * are already registered with their expected totals, it writes nothing. Throws on a chain that
- * holds a partial or different demo (restart the chain).
+ * holds a partial or different demo (restart the chain). Candidate totals are weighed at the
+ * chain's height (NFT blocks count 5 s before Wake, 2.5 s from it).
  */
 export async function seedDemoStake(provider: JsonRpcProvider): Promise<SeedResult> {
   await installNativeStakingStandIn(provider);
   const staking = await standInContract(provider);
-  const expected = demoCandidateVotes();
+  const expected = demoCandidateVotes(await headBlock(provider));
 
-  const first = DEMO_CANDIDATES[0]!;
-  const existing = (await staking.getFunction('candidateByNameV3').staticCall(first.name)) as { name: string };
-  if (existing.name === first.name) {
+  // One candidatesV3 read: an IoTeX node answers candidateByName* for an unknown name with an error.
+  const registered = (await staking.getFunction('candidatesV3').staticCall(0, 2 ** 32 - 1)) as Array<{
+    name: string;
+    totalWeightedVotes: bigint;
+  }>;
+  const onChain = new Map(registered.map((c) => [c.name, c.totalWeightedVotes]));
+  if (onChain.has(DEMO_CANDIDATES[0]!.name)) {
     for (const c of DEMO_CANDIDATES) {
-      const onChain = (await staking.getFunction('candidateByNameV3').staticCall(c.name)) as {
-        name: string;
-        totalWeightedVotes: bigint;
-      };
-      if (onChain.name !== c.name || onChain.totalWeightedVotes !== expected[c.name]) {
+      const votes = onChain.get(c.name);
+      if (votes !== expected[c.name]) {
         throw new Error(
           `The chain holds a partial or different demo stake (candidate ${c.name}: ` +
-            `${onChain.name ? `${onChain.totalWeightedVotes} votes, expected ${expected[c.name]}` : 'missing'}); restart the chain.`,
+            `${votes === undefined ? 'missing' : `${votes} votes, expected ${expected[c.name]}`}); restart the chain.`,
         );
       }
     }
-    // eth_blockNumber directly: ethers caches getBlockNumber() between fast local blocks.
-    const latest = Number(BigInt((await provider.send('eth_blockNumber', [])) as string));
-    return { seeded: false, indexes: await findSeededIndexes(staking), blockNumber: latest };
+    return { seeded: false, indexes: await findSeededIndexes(staking), blockNumber: await headBlock(provider) };
   }
 
   const admin = await NativeStakingAdmin.connect(provider);
@@ -313,17 +392,27 @@ export async function seedDemoStake(provider: JsonRpcProvider): Promise<SeedResu
       if (b.selfStake) track(await admin.setCandidateSelfStake(cand.owner, created.index, amount));
       if (b.unstaked) track(await admin.unstakeBucket(created.index));
     } else {
-      track(
-        await admin.createNftBucket({
-          contractAddress: b.contractAddress,
-          tokenId: b.tokenId,
-          owner: account(b.account),
-          candidate: cand.id,
-          amount,
-          durationBlocks: b.durationBlocks,
-          autoStake: b.autoStake,
-        }),
-      );
+      const nft = { contractAddress: b.contractAddress, tokenId: b.tokenId, owner: account(b.account), amount };
+      if (b.kind === 'nft') {
+        track(
+          await admin.createNftBucket({
+            ...nft,
+            candidate: cand.id,
+            durationBlocks: b.durationBlocks,
+            autoStake: b.autoStake,
+          }),
+        );
+        if (b.muted) track(await admin.muteNftBucket(b.contractAddress, b.tokenId));
+      } else {
+        track(
+          await admin.createTimestampedNftBucket({
+            ...nft,
+            delegate: cand.id,
+            durationSeconds: b.durationSeconds,
+            autoStake: b.autoStake,
+          }),
+        );
+      }
       indexes.push(b.tokenId);
       if (b.unstaked) track(await admin.unstakeNftBucket(b.contractAddress, b.tokenId));
     }
@@ -345,7 +434,7 @@ async function findSeededIndexes(staking: Awaited<ReturnType<typeof standInContr
   const used = new Set<bigint>();
   const indexes: bigint[] = [];
   for (const b of DEMO_BUCKETS) {
-    if (b.kind === 'nft') {
+    if (b.kind !== 'native') {
       indexes.push(b.tokenId);
       continue;
     }

@@ -25,6 +25,7 @@ import {
   demoBucketsOf,
   demoCandidateVotes,
   demoStakeSummary,
+  demoVotingPower,
   seedDemoStake,
 } from '../../scripts/lib/demo-stake.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
@@ -244,7 +245,10 @@ describe('NativeStakingStandIn ABI conformance', () => {
 
 describe('NativeStakingStandIn on the local chain', () => {
   let chain: LocalChain;
+  /** The stand-in itself (the Hardhat node when an iotex-core emulator stands in front of it). */
   let provider: JsonRpcProvider;
+  /** What clients talk to: the chain's endpoint (the same node when there is no emulator). */
+  let nodeProvider: JsonRpcProvider;
   let admin: NativeStakingAdmin;
   /** Built from the chain's ABI, not the stand-in's: what production code does. */
   let staking: Contract;
@@ -256,11 +260,13 @@ describe('NativeStakingStandIn on the local chain', () => {
 
   beforeAll(async () => {
     chain = await startLocalChain();
-    provider = new JsonRpcProvider(chain.url, chain.chainId, {
-      staticNetwork: true,
-      cacheTimeout: -1,
-      pollingInterval: 50,
-    });
+    // The emulator answers as iotex-core does (e.g. an error for an unknown candidate, candidates
+    // in random order); these tests are about the stand-in's own answers, so they read it directly.
+    const standInUrl = (chain as LocalChain & { hardhatUrl?: string }).hardhatUrl ?? chain.url;
+    const connect = (url: string) =>
+      new JsonRpcProvider(url, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 50 });
+    provider = connect(standInUrl);
+    nodeProvider = standInUrl === chain.url ? provider : connect(chain.url);
     // startLocalChain may already have installed it: either way it is there once, and only once.
     await installNativeStakingStandIn(provider);
     expect((await installNativeStakingStandIn(provider)).installed).toBe(false); // idempotent
@@ -269,6 +275,7 @@ describe('NativeStakingStandIn on the local chain', () => {
   });
 
   afterAll(async () => {
+    if (nodeProvider !== provider) nodeProvider?.destroy();
     provider?.destroy();
     await chain?.stop();
   });
@@ -1048,14 +1055,55 @@ describe('NativeStakingStandIn on the local chain', () => {
     expect(await candidateOf('candidateByAddressV3', oldOwner)).toMatchObject({ ownerAddress: oldOwner, id: oldOwner });
   });
 
+  it('the chain’s endpoint serves these buckets exactly as the stand-in holds them, now and at a past block', async () => {
+    const voter = addr(100);
+    const owner = addr(101);
+    await register(owner, 'servedcand');
+    const native = await admin.createBucket({
+      owner: voter,
+      candidate: owner,
+      amount: parseEther('1200000'),
+      durationDays: 91,
+      autoStake: true,
+    });
+    await admin.endorseBucket(native.index);
+    const nft = { owner: voter, amount: parseEther('100'), durationBlocks: 17_280n, autoStake: false };
+    await admin.createNftBucket({ ...nft, contractAddress: V1, tokenId: 1n, candidate: owner });
+    await admin.createNftBucket({ ...nft, contractAddress: V2, tokenId: 1n, candidate: owner });
+    await admin.createNftBucket({ ...nft, contractAddress: V2, tokenId: 2n, candidate: addr(102) }); // no candidate
+    const { durationBlocks: _, ...ts } = nft;
+    await admin.createTimestampedNftBucket({
+      ...ts,
+      contractAddress: V3,
+      tokenId: 1n,
+      delegate: owner,
+      durationSeconds: 86_400,
+    });
+    const past = await admin.muteNftBucket(V2, 1n);
+    await admin.unstakeNftBucket(V1, 1n);
+    await admin.unstakeNftBucket(V3, 1n);
+    await admin.intendToRevokeEndorsement(native.index, intentToRevokeExpireHeight(past.blockNumber, false));
+
+    const served = new Contract(NATIVE_STAKING_ADDRESS, CHAIN_ABI, nodeProvider);
+    const servedByVoter = async (blockTag: BlockTag) =>
+      asBuckets(await served.getFunction('compositeBucketsByVoterV3').staticCall(voter, 0, 1000, { blockTag }));
+    const head = Number(await provider.send('eth_blockNumber', []));
+    for (const blockTag of [head, past.blockNumber]) {
+      const direct = await byVoter(voter, blockTag);
+      expect(direct).toHaveLength(5);
+      expect([blockTag, await servedByVoter(blockTag)]).toEqual([blockTag, direct]);
+    }
+  });
+
   it('seeds the documented demo stake once, with candidate totals = sum of voteWeight', async () => {
     expect(DEMO_ACCOUNTS[0]!.address).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
     expect(DEMO_ACCOUNTS[9]!.address).toBe('0xa0Ee7A142d267C1f36714E4a8F75612F20a79720');
 
-    const first = await seedDemoStake(provider);
+    // seeded through the chain's endpoint, as npm start and the test stack do
+    const first = await seedDemoStake(nodeProvider);
     expect(first.seeded).toBe(true);
     const count = (await call('compositeBucketsCount')).toObject();
-    const again = await seedDemoStake(provider);
+    const again = await seedDemoStake(nodeProvider);
     expect(again.seeded).toBe(false);
     expect(again.indexes).toEqual(first.indexes);
     expect(again.blockNumber).toBe(first.blockNumber);
@@ -1071,20 +1119,36 @@ describe('NativeStakingStandIn on the local chain', () => {
       documented.forEach((d, i) => {
         const b = onChain[i]!;
         expect(b.owner).toBe(a.address);
-        expect(b.candidateAddress).toBe(candidateId.get(d.candidate));
+        expect(b.candidateAddress).toBe(d.kind === 'nft' && d.muted ? ZeroAddress : candidateId.get(d.candidate));
         expect(b.stakedAmount).toBe(parseEther(String(d.amountIotx)));
         expect(b.autoStake).toBe(d.autoStake);
-        if (d.kind === 'native') {
-          expect(b.contractAddress).toBe(ZeroAddress);
-          expect(b.stakedDuration).toBe(BigInt(d.durationDays));
-          expect(b.unstakeStartTime > 0n).toBe(d.unstaked);
-        } else {
-          expect(b.contractAddress).toBe(d.contractAddress);
-          expect(b.index).toBe(d.tokenId);
-          expect(b.stakedDuration).toBe(0n);
-          expect(b.createTime).toBe(0n);
-          expect(b.stakedDurationBlockNumber).toBe(d.durationBlocks);
-          expect(b.createBlockHeight).toBeGreaterThan(0n);
+        switch (d.kind) {
+          case 'native':
+            expect(b.contractAddress).toBe(ZeroAddress);
+            expect(b.stakedDuration).toBe(BigInt(d.durationDays));
+            expect(b.unstakeStartTime > b.stakeStartTime).toBe(d.unstaked);
+            break;
+          case 'nft':
+            expect(b).toMatchObject({ contractAddress: d.contractAddress, index: d.tokenId });
+            expect(b).toMatchObject({
+              stakedDuration: 0n,
+              createTime: 0n,
+              stakedDurationBlockNumber: d.durationBlocks,
+            });
+            expect(b.createBlockHeight).toBeGreaterThan(0n);
+            expect(b.unstakeStartBlockHeight !== NFT_NOT_UNSTAKED).toBe(d.unstaked);
+            break;
+          case 'timestamped-nft':
+            expect(b).toMatchObject({ contractAddress: d.contractAddress, index: d.tokenId });
+            expect(b).toMatchObject({ stakedDuration: BigInt(Math.floor(d.durationSeconds / 86_400)) });
+            expect(b).toMatchObject({
+              createBlockHeight: 0n,
+              stakedDurationBlockNumber: 0n,
+              unstakeStartBlockHeight: 0n,
+            });
+            expect(b.createTime).toBeGreaterThan(0n);
+            expect(b.unstakeStartTime > b.stakeStartTime).toBe(d.unstaked);
+            break;
         }
       });
     }
@@ -1096,7 +1160,14 @@ describe('NativeStakingStandIn on the local chain', () => {
     expect(natives.filter((b) => b.selfStake).every((b) => b.autoStake && b.durationDays >= 91)).toBe(true);
     expect(natives.filter((b) => b.selfStake)).toHaveLength(1);
     expect(DEMO_BUCKETS.filter((b) => b.unstaked)).toHaveLength(1);
-    expect(DEMO_BUCKETS.filter((b) => b.kind === 'nft' && b.durationBlocks > 0n)).toHaveLength(1);
+    // one NFT bucket of each kind mainnet shows: V1 (blocks), muted V2 (blocks), V3 (seconds)
+    expect(DEMO_BUCKETS.filter((b) => b.kind === 'nft').map((b) => [b.contractAddress, b.muted])).toEqual([
+      [DEMO_NFT_CONTRACT, false],
+      [getAddress(SYSTEM_STAKING_CONTRACTS.v2), true],
+    ]);
+    expect(DEMO_BUCKETS.filter((b) => b.kind === 'timestamped-nft').map((b) => b.contractAddress)).toEqual([
+      getAddress(SYSTEM_STAKING_CONTRACTS.v3),
+    ]);
     expect(Math.max(...DEMO_ACCOUNTS.map((a) => demoBucketsOf(a.address).length))).toBeGreaterThanOrEqual(3);
     const amounts = DEMO_BUCKETS.map((b) => b.amountIotx);
     expect([amounts.reduce((m, x) => (x < m ? x : m)), amounts.reduce((m, x) => (x > m ? x : m))]).toEqual([
@@ -1107,7 +1178,7 @@ describe('NativeStakingStandIn on the local chain', () => {
 
     // candidate totals: recompute from the chain's own buckets with the chain's weight formula
     const snapshotBlock = first.blockNumber;
-    const expected = demoCandidateVotes();
+    const expected = demoCandidateVotes(snapshotBlock);
     const candidates = Array.from((await call('candidatesV3', 0, 100)) as unknown as Result[]).map((c) => c.toObject());
     expect(candidates.map((c) => c.name)).toEqual(DEMO_CANDIDATES.map((c) => c.name));
     let selfStakeBonusSeen = false;
@@ -1115,10 +1186,13 @@ describe('NativeStakingStandIn on the local chain', () => {
       const buckets = asBuckets(await call('compositeBucketsByCandidateV3', c.name, 0, 1000));
       let sum = 0n;
       for (const b of buckets) {
-        const isNft = b.createBlockHeight !== 0n;
-        // unstaked: no votes (vote_bucket.go isUnstaked)
-        if (isNft ? b.unstakeStartBlockHeight !== NFT_NOT_UNSTAKED : b.unstakeStartTime > b.stakeStartTime) continue;
-        const seconds = isNft
+        const isNft = b.contractAddress !== ZeroAddress;
+        const blockBased = b.createBlockHeight !== 0n;
+        // unstaked: no votes (vote_bucket.go isUnstaked); muted ones are not listed by candidate
+        if (blockBased ? b.unstakeStartBlockHeight !== NFT_NOT_UNSTAKED : b.unstakeStartTime > b.stakeStartTime)
+          continue;
+        // the demo's timestamped durations are whole days, so the ABI's days are exact
+        const seconds = blockBased
           ? Number(b.stakedDurationBlockNumber) * blockIntervalSeconds(snapshotBlock)
           : Number(b.stakedDuration) * 86_400;
         const selfStake = !isNft && b.index === c.selfStakeBucketIdx;
@@ -1135,8 +1209,13 @@ describe('NativeStakingStandIn on the local chain', () => {
     }
     expect(selfStakeBonusSeen).toBe(true);
 
-    const summary = demoStakeSummary();
+    // every vote of the demo goes to a candidate (a muted bucket's to none): voters' power = totals
+    const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
+    expect(sum(Object.values(demoVotingPower(snapshotBlock)))).toBe(sum(candidates.map((c) => c.totalWeightedVotes)));
+
+    const summary = demoStakeSummary(snapshotBlock);
     for (const a of DEMO_ACCOUNTS) expect(summary).toContain(a.address);
     expect(summary).toContain('no stake');
+    expect(summary).toContain('MUTED (0 votes)');
   });
 });
