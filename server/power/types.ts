@@ -21,7 +21,7 @@ export interface BucketPower {
   /** An NFT bucket's duration in blocks; null for native (and timestamped NFT) buckets. */
   durationBlocks: bigint | null;
   autoStake: boolean;
-  /** Earned the self-stake bonus (the candidate's named self-stake bucket, native only). */
+  /** Its candidate's named self-stake bucket (native only): the bonus applies with auto-stake and 91 days or more. */
   selfStake: boolean;
   status: BucketStatus;
   /** The bucket's votes in wei: the chain's vote weight, 0 unless staked. */

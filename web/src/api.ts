@@ -5,6 +5,7 @@ import type { BothForms } from './address.js';
 // forms. Fields of later issues (results, audit, execution) are read defensively in `extras.ts`.
 
 import type { ProposalState } from '../../server/lifecycle/types.js';
+import type { BucketStatus } from '../../server/power/types.js';
 
 export { PROPOSAL_STATES, type ProposalState } from '../../server/lifecycle/types.js';
 
@@ -165,7 +166,7 @@ export interface Bucket {
   durationBlocks: string | null;
   autoStake: boolean;
   selfStake: boolean;
-  status: string;
+  status: BucketStatus;
   power: string;
 }
 

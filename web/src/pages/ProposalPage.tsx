@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PROTOCOL_CHOICES } from '../../../server/messages/types.js';
+import type { BucketStatus } from '../../../server/power/types.js';
 import { readAction } from '../actions.js';
 import { sameAddress } from '../address.js';
 import {
@@ -28,6 +29,13 @@ import { Link } from '../router.js';
 const OPEN_STATES = new Set(['Pending', 'Supported', 'Voting']);
 const CHOICE_CLASS = ['', 'for', 'against', 'abstain'] as const;
 const choiceName = (choice: number) => PROTOCOL_CHOICES[choice - 1] ?? `choice ${choice}`;
+/** Why a bucket counts 0 (server/power/staking-rules.ts uncountedStatus). */
+const UNCOUNTED: Record<Exclude<BucketStatus, 'staked'>, string> = {
+  unstaked: 'unstaked: counts 0',
+  muted: 'muted: counts 0',
+  'not-a-candidate': 'delegate is no candidate: counts 0',
+  'nft-before-xingu': 'NFT votes count from Xingu on',
+};
 
 export function ProposalPage({ id }: { id: string }) {
   const { spaces } = useApp();
@@ -524,7 +532,7 @@ function YourPower({ power, snapshot }: { power: Async<Power>; snapshot: number 
                               {[
                                 b.autoStake ? 'auto-stake' : null,
                                 b.selfStake ? 'self-stake' : null,
-                                b.status !== 'staked' ? b.status : null,
+                                b.status !== 'staked' ? UNCOUNTED[b.status] : null,
                               ]
                                 .filter(Boolean)
                                 .join(' · ')}
