@@ -293,56 +293,56 @@ contract NativeStakingStandIn is IStaking {
     function candidates(uint32 offset, uint32 limit) external view returns (Candidate[] memory) {
         (uint256 from, uint256 n) = _slice(_cands.length, offset, limit);
         Candidate[] memory out = new Candidate[](n);
-        for (uint256 i = 0; i < n; i++) out[i] = _candV1(_cands[from + i]);
+        for (uint256 i = 0; i < n; i++) out[i] = _candV1(_shown(_cands[from + i]));
         return out;
     }
 
     function candidatesV3(uint32 offset, uint32 limit) external view returns (CandidateV3[] memory) {
         (uint256 from, uint256 n) = _slice(_cands.length, offset, limit);
         CandidateV3[] memory out = new CandidateV3[](n);
-        for (uint256 i = 0; i < n; i++) out[i] = _candV3(_cands[from + i]);
+        for (uint256 i = 0; i < n; i++) out[i] = _candV3(_shown(_cands[from + i]));
         return out;
     }
 
     function candidatesV4(uint32 offset, uint32 limit) external view returns (CandidateV4[] memory) {
         (uint256 from, uint256 n) = _slice(_cands.length, offset, limit);
         CandidateV4[] memory out = new CandidateV4[](n);
-        for (uint256 i = 0; i < n; i++) out[i] = _cands[from + i];
+        for (uint256 i = 0; i < n; i++) out[i] = _shown(_cands[from + i]);
         return out;
     }
 
     // Unknown candidates read as an all-zero struct (an empty name tells the caller).
 
     function candidateByName(string calldata candName) external view returns (Candidate memory) {
-        return _candV1(_candAt(_candByName[keccak256(bytes(candName))]));
+        return _candV1(_shown(_candAt(_candByName[keccak256(bytes(candName))])));
     }
 
     function candidateByNameV3(string calldata candName) external view returns (CandidateV3 memory) {
-        return _candV3(_candAt(_candByName[keccak256(bytes(candName))]));
+        return _candV3(_shown(_candAt(_candByName[keccak256(bytes(candName))])));
     }
 
     function candidateByNameV4(string calldata candName) external view returns (CandidateV4 memory) {
-        return _candAt(_candByName[keccak256(bytes(candName))]);
+        return _shown(_candAt(_candByName[keccak256(bytes(candName))]));
     }
 
     function candidateByAddress(address ownerAddress) external view returns (Candidate memory) {
-        return _candV1(_candAt(_candByOwner[ownerAddress]));
+        return _candV1(_shown(_candAt(_candByOwner[ownerAddress])));
     }
 
     function candidateByAddressV3(address ownerAddress) external view returns (CandidateV3 memory) {
-        return _candV3(_candAt(_candByOwner[ownerAddress]));
+        return _candV3(_shown(_candAt(_candByOwner[ownerAddress])));
     }
 
     function candidateByAddressV4(address ownerAddress) external view returns (CandidateV4 memory) {
-        return _candAt(_candByOwner[ownerAddress]);
+        return _shown(_candAt(_candByOwner[ownerAddress]));
     }
 
     function candidateByIDV3(address id) external view returns (CandidateV3 memory) {
-        return _candV3(_candAt(_candById[id]));
+        return _candV3(_shown(_candAt(_candById[id])));
     }
 
     function candidateByIDV4(address id) external view returns (CandidateV4 memory) {
-        return _candAt(_candById[id]);
+        return _shown(_candAt(_candById[id]));
     }
 
     function candidateDeactivation(address ownerAddress) external view returns (bool requested, uint64 scheduledAtBlock) {
@@ -508,7 +508,31 @@ contract NativeStakingStandIn is IStaking {
         return pos == 0 ? _noCandidate : _cands[pos - 1];
     }
 
-    function _candV1(CandidateV4 storage c) internal view returns (Candidate memory) {
+    /// A candidate as the views show it: the self-stake bucket is shown as none (MaxUint64, no
+    /// tokens) once it no longer counts as one, as toIoTeXTypesCandidateV2 clears it on every read
+    /// (read_state.go:65-99): the bucket is gone, or it is the owner's own and unstaked, or it is
+    /// someone else's and its endorsement record is gone (endorsement_statemanager.go Status: no
+    /// record is Expired; from Upernavik a record never expires until revoked).
+    function _shown(CandidateV4 storage c) internal view returns (CandidateV4 memory shown) {
+        shown = c;
+        uint64 idx = c.selfStakeBucketIdx;
+        if (idx == MAX_UINT64) return shown;
+        bool clear;
+        if (idx >= _native.length) {
+            clear = true;
+        } else {
+            CompositeVoteBucketV3 storage b = _native[idx];
+            uint256 pos = _candById[b.candidateAddress];
+            bool selfOwned = pos != 0 && _cands[pos - 1].ownerAddress == b.owner;
+            clear = selfOwned ? b.unstakeStartTime > b.stakeStartTime : b.endorsementExpireBlockHeight == 0;
+        }
+        if (clear) {
+            shown.selfStakeBucketIdx = MAX_UINT64;
+            shown.selfStakingTokens = 0;
+        }
+    }
+
+    function _candV1(CandidateV4 memory c) internal pure returns (Candidate memory) {
         return Candidate({
             ownerAddress: c.ownerAddress,
             operatorAddress: c.operatorAddress,
@@ -520,7 +544,7 @@ contract NativeStakingStandIn is IStaking {
         });
     }
 
-    function _candV3(CandidateV4 storage c) internal view returns (CandidateV3 memory) {
+    function _candV3(CandidateV4 memory c) internal pure returns (CandidateV3 memory) {
         return CandidateV3({
             ownerAddress: c.ownerAddress,
             operatorAddress: c.operatorAddress,

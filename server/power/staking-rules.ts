@@ -48,9 +48,11 @@ export function isSelfStakeBucket(b: StakingBucket, candidate: StakingCandidate)
 }
 
 /**
- * Rule: the duration the weight formula sees. Native and timestamped buckets show whole days (V3
- * durations are whole days: SystemStaking3 _assertDuration); block-based ones a block count, turned
- * into time with the interval in force at the viewed block (chainservice/builder.go blocksToDurationFn).
+ * Rule: the duration the weight formula sees. Native and timestamped buckets show whole days
+ * (SystemStaking3 _assertDuration takes whole days; a migrated V2 bucket brings a whole number of
+ * 17,280-block days × 5 s, SystemStaking3 migrateLegacyBucket); block-based ones a block count,
+ * turned into time with the interval in force at the viewed block (chainservice/builder.go
+ * blocksToDurationFn).
  */
 export function durationSeconds(b: StakingBucket, ctx: WeighingContext): number {
   if (isBlockBased(b)) return Number(b.stakedDurationBlocks) * blockIntervalSeconds(ctx.block, ctx.forks);

@@ -897,6 +897,7 @@ describe('NativeStakingStandIn on the local chain', () => {
     const b0 = await admin.createBucket({ ...input, candidate: ownerA });
     await admin.createBucket({ ...input, candidate: ownerA });
     await admin.createBucket({ ...input, candidate: idB });
+    await admin.endorseBucket(b0.index); // the voter's bucket is A's self-stake bucket by endorsement
     await admin.setCandidateSelfStake(ownerA, b0.index, input.amount);
     const before = await nativeBucket(b0.index);
 
@@ -984,6 +985,40 @@ describe('NativeStakingStandIn on the local chain', () => {
       autoStake: true,
     });
     expect((await byVoter(voter))[1]).toMatchObject({ contractAddress: V1, endorsementExpireBlockHeight: 0n });
+  });
+
+  it('shows a candidate’s self-stake bucket only while it counts as one (read_state.go toIoTeXTypesCandidateV2)', async () => {
+    const owner = addr(85);
+    const endorser = addr(86);
+    await register(owner, 'shown');
+    const shown = async () => {
+      const c = await candidateOf('candidateByNameV3', 'shown');
+      return [c.selfStakeBucketIdx, c.selfStakingTokens];
+    };
+    // Someone else's bucket, named while its endorsement record exists; shown as none once it is gone.
+    const endorsed = await admin.createBucket({
+      owner: endorser,
+      candidate: owner,
+      amount: 5n,
+      durationDays: 91,
+      autoStake: true,
+    });
+    await admin.endorseBucket(endorsed.index);
+    await admin.setCandidateSelfStake(owner, endorsed.index, 5n);
+    expect(await shown()).toEqual([endorsed.index, 5n]);
+    await admin.setBucketEndorsement(endorsed.index, 0n);
+    expect(await shown()).toEqual([NO_SELF_STAKE_BUCKET, 0n]);
+    const listed = (await call<Result>('candidatesV3', 0, 10)).map((c: Result) => c.toObject());
+    expect(listed.map((c) => [c.selfStakeBucketIdx, c.selfStakingTokens])).toEqual([[NO_SELF_STAKE_BUCKET, 0n]]);
+    // The owner's own bucket: shown while staked, as none once unstaked.
+    const own = await admin.createBucket({ owner, candidate: owner, amount: 7n, durationDays: 0, autoStake: false });
+    await admin.setCandidateSelfStake(owner, own.index, 7n);
+    expect(await shown()).toEqual([own.index, 7n]);
+    await admin.unstakeBucket(own.index);
+    expect(await shown()).toEqual([NO_SELF_STAKE_BUCKET, 0n]);
+    // A bucket that does not exist.
+    await admin.setCandidateSelfStake(owner, 9_999n, 1n);
+    expect(await shown()).toEqual([NO_SELF_STAKE_BUCKET, 0n]);
   });
 
   it('transfers a candidate’s ownership: same id and buckets, new owner (Upernavik)', async () => {
