@@ -14,6 +14,7 @@ import { PowerError } from './errors.js';
 import { forkHeights } from './forks.js';
 import { Multicall } from './multicall.js';
 import { JsonRpcBatcher, RpcError, type BatcherStats } from './rpc-batch.js';
+import { checkNode } from './node-check.js';
 import { SnapshotRules, assertBlockNumber, type HistoricState } from './snapshot.js';
 import { StakingReader } from './staking-reader.js';
 import { createStrategy, strategySetKey, type StrategyContext } from './strategies/index.js';
@@ -180,6 +181,18 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
     stats: rpc.stats,
     multicallAddress,
   };
+}
+
+/**
+ * Only the check of whether the node serves past staking state (what powerAt and totalPowerAt need
+ * before they count anything), for `npm run check-node`: no database, nothing cached.
+ */
+export function checkRpcNode(
+  chain: Pick<Chain, 'rpcUrl' | 'chainId'>,
+  multicallAddress = defaultMulticallAddress(chain.chainId),
+): Promise<HistoricState> {
+  const rpc = new JsonRpcBatcher(chain.rpcUrl);
+  return checkNode({ rpc, staking: new StakingReader(rpc), multicall: new Multicall(rpc, multicallAddress) });
 }
 
 /** A node that fails or refuses a read: 'chain_unavailable', with the node's own words. */

@@ -38,10 +38,39 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
     expect(res.body.components.database).toMatchObject({ ok: true, kind: 'sqlite' });
     expect(res.body.components.chain).toMatchObject({ ok: true, chainId: 31337 });
     expect(typeof res.body.components.chain.headBlock).toBe('number');
+    // What the node proved about serving past staking state (server/power/node-check.ts).
+    expect(res.body.components.chain.node).toMatchObject({
+      clientVersion: expect.stringMatching(/^v2\.4\.4\//),
+      version: '2.4.4',
+      bucketsAtBlock1: '0',
+      archiveProbe: { block: expect.any(Number), executedAt: expect.any(Number) },
+    });
+    const { block, executedAt } = res.body.components.chain.node.archiveProbe;
+    expect(executedAt).toBe(block + 1);
     expect(res.body.components.ipfs.ok).toBe(true);
     // The self-check really stored something: the CID it reports can be read back.
     const { CID } = await import('multiformats/cid');
     await expect(service.ipfs.get(CID.parse(res.body.components.ipfs.cid))).resolves.toMatchObject({ probe: 'health' });
+  });
+
+  it('GET /api/health fails the chain with 503 when its node cannot serve past staking state, and says why', async () => {
+    localChain.node.setProfile('non-archive');
+    try {
+      const chain = await connectChain(localChain.url);
+      const health = express()
+        .use('/api', healthRouter({ ...service, power: createPowerService({ chain, db: service.db }) }))
+        .use(errorHandler);
+      const res = await request(health).get('/api/health').expect(503);
+      expect(res.body.failed).toEqual(['chain']);
+      expect(res.body.components.chain).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/keeps no history .* needs an archive node/),
+        node: { version: '2.4.4', archiveProbe: { block: expect.any(Number), executedAt: expect.any(Number) } },
+      });
+      chain.provider.destroy();
+    } finally {
+      localChain.node.setProfile('archive');
+    }
   });
 
   it('GET /api/spaces lists the demo space with amounts as decimal text', async () => {
