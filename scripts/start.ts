@@ -39,7 +39,7 @@ async function main() {
 
   let rpcUrl = config.rpcUrl;
   if (!rpcUrl) {
-    log(`starting a local chain (Hardhat node) on 127.0.0.1:${config.localChainPort}…`);
+    log(`starting the local chain (Hardhat behind an iotex-core-like endpoint) on 127.0.0.1:${config.localChainPort}…`);
     // LOCAL_CHAIN_PORT=0: any free port.
     running.localChain = await startLocalChain({ port: config.localChainPort || undefined });
     rpcUrl = running.localChain.url;

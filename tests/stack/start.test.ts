@@ -78,7 +78,7 @@ describe('npm start', () => {
     const run = start({ PORT: 'eighty' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/Invalid configuration:\s+- PORT="eighty": must be a port number/);
-    expect(run.output()).not.toMatch(/starting a local chain/);
+    expect(run.output()).not.toMatch(/starting the local chain/);
   });
 
   describe('with RPC_URL set', () => {
@@ -114,7 +114,7 @@ describe('npm start', () => {
           const run = start({ RPC_URL: ownChain.url, DATA_DIR: data.path });
           try {
             await waitFor(run, /Press Ctrl-C to stop/);
-            expect(run.output()).not.toMatch(/starting a local chain/);
+            expect(run.output()).not.toMatch(/starting the local chain/);
             expect(run.output()).toMatch(expected);
             expect(run.output()).toContain(`Chain     ${ownChain.url}`);
             run.child.kill('SIGTERM');
