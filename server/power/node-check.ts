@@ -59,6 +59,12 @@ export type HistoricState =
       node: NodeFacts;
     };
 
+/**
+ * How far below the head the archive read is made: deep enough that every node behind a load
+ * balancer that answered the head a moment ago has the block, shallow enough for any archive.
+ */
+const ARCHIVE_PROBE_DEPTH = 16;
+
 const NEEDED = `an archive node (chain.historyIndexPath set, no chain.historyBlockRetention) of iotex-core v${MIN_IOTEX_CORE_VERSION.join('.')} or later, without chain.enableStakingIndexer`;
 
 /** "v2.4.4/go version go1.24.6 linux/amd64" → [2, 4, 4]; anything else → null. */
@@ -105,7 +111,7 @@ export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Pro
   }
   if (head < 2) return refuse(`the chain has ${head + 1} block(s): no past block to prove history with`);
 
-  const probeBlock = head - 1;
+  const probeBlock = Math.max(1, head - ARCHIVE_PROBE_DEPTH);
   const [executed, atBlock1, atHead] = await Promise.all([
     settle(multicall.blockNumberAt(probeBlock)),
     settle(staking.bucketsCount(1)),
