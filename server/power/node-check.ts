@@ -29,7 +29,7 @@ import { PowerError, type PowerErrorCode } from './errors.js';
 import { fromEpoch, readCandidateSet } from './candidates.js';
 import type { Multicall } from './multicall.js';
 import { stakingInterface } from './abi.js';
-import type { JsonRpcBatcher } from './rpc-batch.js';
+import { RpcError, type JsonRpcBatcher } from './rpc-batch.js';
 import { MAX_LIMIT, type StakingReader } from './staking-reader.js';
 
 /** The first iotex-core release whose staking reads at a past block are served from that block on an archive node and that follows mainnet past Yap. */
@@ -117,6 +117,9 @@ export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Pro
     settle(staking.bucketsCount(1)),
     settle(staking.bucketsCount('latest')),
   ]);
+  // A node that did not answer (down, rate limited, a gateway's error page) is asked again later;
+  // only what the node itself answers decides what kind of node it is.
+  for (const read of [executed, atBlock1, atHead]) if (!read.ok && !answeredWithError(read.error)) throw read.error;
   if (!executed.ok) {
     return refuse(
       `the node could not run Multicall3.getBlockNumber() at block ${probeBlock}: ${executed.error.message}`,
@@ -148,24 +151,33 @@ export async function checkNode({ rpc, staking, multicall }: NodeCheckDeps): Pro
     if (error instanceof PowerError) return refuse(error.message, error.code);
     throw error;
   }
-  if (candidates >= 2) {
-    const pagedPastFirst = await settle(
-      rpc.callAlone<string>('eth_call', [
-        { to: staking.address, data: stakingInterface.encodeFunctionData('candidatesV3', [1, MAX_LIMIT]) },
-        'latest',
-      ]),
-    );
-    if (!pagedPastFirst.ok && /HTTP 500/.test(pagedPastFirst.error.message)) {
-      const error = fromEpoch('latest', 'candidatesV3(1, 2^32 - 1) fails with HTTP 500, as the indexer’s paging does');
-      return refuse(error.message, error.code);
-    }
+  if (candidates >= 2 && (await indexerPanics(rpc, staking)) && (await indexerPanics(rpc, staking))) {
+    const error = fromEpoch('latest', 'candidatesV3(1, 2^32 - 1) fails with HTTP 500, as the indexer’s paging does');
+    return refuse(error.message, error.code);
   }
   return { ok: true, node };
 }
 
+/** The node itself answered the call with a JSON-RPC error, as opposed to not answering it. */
+function answeredWithError(error: Error): boolean {
+  return error instanceof RpcError && error.code !== undefined;
+}
+
+/**
+ * Whether candidatesV3(1, 2^32 - 1) ends in the staking indexer's recovered panic: HTTP 500 with an
+ * empty body (api/http.go). Sent alone, since the panic takes its whole request down.
+ */
+async function indexerPanics(rpc: JsonRpcBatcher, staking: StakingReader): Promise<boolean> {
+  const data = stakingInterface.encodeFunctionData('candidatesV3', [1, MAX_LIMIT]);
+  const paged = await settle(rpc.callAlone<string>('eth_call', [{ to: staking.address, data }, 'latest']));
+  return (
+    !paged.ok && paged.error instanceof RpcError && paged.error.http?.status === 500 && paged.error.http.body === ''
+  );
+}
+
 type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
 
-export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   return promise.then(
     (value) => ({ ok: true as const, value }),
     (error: Error) => ({ ok: false as const, error }),

@@ -10,8 +10,11 @@ export class RpcError extends Error {
   override name = 'RpcError';
   constructor(
     message: string,
+    /** The node's JSON-RPC error code: set when the node itself answered the call with an error. */
     readonly code?: number,
     readonly data?: unknown,
+    /** An HTTP answer that was not JSON-RPC: its status and body. */
+    readonly http?: { status: number; body: string },
   ) {
     super(message);
   }
@@ -167,7 +170,15 @@ export class JsonRpcBatcher {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new RpcError(`the node answered HTTP ${response.status} with no JSON: ${text.slice(0, 200)}`);
+      throw new RpcError(
+        `the node answered HTTP ${response.status} with no JSON: ${text.slice(0, 200)}`,
+        undefined,
+        undefined,
+        {
+          status: response.status,
+          body: text,
+        },
+      );
     }
     // A node that refuses the whole batch (too large, rate limited) answers with one error object.
     if (!Array.isArray(parsed)) {

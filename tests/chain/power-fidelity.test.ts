@@ -12,10 +12,13 @@ import { JsonRpcProvider, getAddress } from 'ethers';
 
 import { connectChain, type Chain } from '../../server/chain/provider.js';
 import { openDatabase, type Database } from '../../server/db/index.js';
-import { readCandidateSet } from '../../server/power/candidates.js';
+import { STAKING_PROTOCOL_ADDRESS, stakingInterface } from '../../server/power/abi.js';
+import { Blocks } from '../../server/power/blocks.js';
+import { CandidateSets, readCandidateSet } from '../../server/power/candidates.js';
 import { MAINNET_FORKS } from '../../server/power/forks.js';
 import { JsonRpcBatcher } from '../../server/power/rpc-batch.js';
 import { StakingReader } from '../../server/power/staking-reader.js';
+import { IotexStakingStrategy } from '../../server/power/strategies/iotex-staking.js';
 import { createPowerService, type AddressPower, type PowerService } from '../../server/power/index.js';
 import { spaceSchema, type Space } from '../../server/spaces/schema.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
@@ -27,6 +30,7 @@ import {
   intentToRevokeExpireHeight,
 } from '../../scripts/lib/staking-standin.js';
 import { vectorBucket, type VectorBucket } from '../support/fixtures.js';
+import { startRpcProxy, type ProxyCall, type RpcProxy } from '../support/rpc-proxy.js';
 import { TEST_SPACE } from '../support/stack.js';
 import { tempDir } from '../support/temp.js';
 
@@ -102,6 +106,7 @@ describe('power and totals agree with the chain in every bucket state (today’s
   const plainAuto = vectorBucket(28); // 4,293,177 IOTX, 365 d, auto
   const noDuration = vectorBucket(0); // 7,779,411 IOTX, 0 d
   const unstakedNative = vectorBucket(72); // 1,340,442 IOTX, 101 d
+  const sameBlock = vectorBucket(20); // 8,966,813 IOTX, 0 d: unstaked in the block its stake started
   const nftBlocks = vectorBucket(44); // 9,558,206 IOTX, 609 d, auto: V1, in blocks
   const nftUnstaked = vectorBucket(36); // 3,765,930 IOTX, 91 d: V1, unstaked
   const nftMuted = vectorBucket(112); // 4,473,706 IOTX, 301 d: V2, muted
@@ -171,6 +176,26 @@ describe('power and totals agree with the chain in every bucket state (today’s
     await native(v1, beta.owner, noDuration);
     const u = await native(v1, gamma.owner, unstakedNative);
     await admin.unstakeBucket(u.index);
+    // Unstaked in the block its stake started (0 days): the chain's isUnstaked (`After`) says no, but
+    // handleUnstake took its votes out of the total (handlers.go).
+    const start = Number((await h.provider.getBlock('latest'))!.timestamp) + 10;
+    const same = await admin.createBucket({
+      owner: v1,
+      candidate: gamma.owner,
+      amount: sameBlock.amount,
+      durationDays: 0,
+      autoStake: false,
+      stakeStartTime: start,
+    });
+    await h.provider.send('evm_setNextBlockTimestamp', [start]);
+    await admin.unstakeBucket(same.index);
+    const data = stakingInterface.encodeFunctionData('compositeBucketsByVoterV3', [v1, 0, 10]);
+    const [list] = stakingInterface.decodeFunctionResult(
+      'compositeBucketsByVoterV3',
+      await h.provider.call({ to: STAKING_PROTOCOL_ADDRESS, data }),
+    ) as unknown as [{ index: bigint; stakeStartTime: bigint; unstakeStartTime: bigint }[]];
+    const shown = list.find((b) => b.index === same.index)!;
+    expect([shown.stakeStartTime, shown.unstakeStartTime]).toEqual([BigInt(start), BigInt(start)]);
     expectedPower.set(v1, plainAuto.votes + noDuration.votes);
 
     // v2: block-based NFT buckets: staked, unstaked, muted (V2), delegated to no candidate.
@@ -257,6 +282,7 @@ describe('power and totals agree with the chain in every bucket state (today’s
     expect(buckets(await at(v1))).toEqual([
       ['native', expect.any(BigInt), 'staked', plainAuto.votes],
       ['native', expect.any(BigInt), 'staked', noDuration.votes],
+      ['native', expect.any(BigInt), 'unstaked', 0n],
       ['native', expect.any(BigInt), 'unstaked', 0n],
     ]);
     expect(buckets(await at(v2))).toEqual([
@@ -459,6 +485,183 @@ describe('a node with the staking indexer: its epoch’s candidate list is never
       });
     } finally {
       h.chain.node.setProfile('archive');
+    }
+  });
+});
+
+describe('a staking-indexer node whose epoch list still equals the state', () => {
+  const EPOCH = 20;
+  let h: Harness;
+  let snapshot: number;
+  const listed = [addr(401), addr(402)];
+  const newcomer = addr(403);
+  const voter = addr(404);
+  const v = vectorBucket(8);
+
+  beforeAll(async () => {
+    h = await harness('fidelity-indexer-quiet', { epochLength: EPOCH });
+    for (const [i, owner] of listed.entries()) {
+      await h.admin.registerCandidate({ owner, operator: owner, reward: owner, name: `quiet-${i}` });
+    }
+    const head = await h.head();
+    await h.mine(EPOCH - (head % EPOCH) + 1);
+    // After the epoch's snapshot: a new candidate, and a vote for it. The listed ones do not change.
+    await h.admin.registerCandidate({ owner: newcomer, operator: newcomer, reward: newcomer, name: 'newcomer' });
+    await h.admin.createBucket({
+      owner: voter,
+      candidate: newcomer,
+      amount: v.amount,
+      durationDays: v.days,
+      autoStake: v.autoStake,
+    });
+    await h.admin.setCandidateVotes(newcomer, v.votes);
+    snapshot = await h.head();
+    await h.mine(2);
+    h.chain.node.setProfile('staking-indexer');
+  }, 120_000);
+
+  afterAll(async () => {
+    h?.chain.node.setProfile('archive');
+    await h?.close();
+  });
+
+  it('is told apart by the indexer’s uint32 paging (HTTP 500), where no figure differs', async () => {
+    const power = await h.service();
+    expect(await power.historicState()).toMatchObject({
+      ok: false,
+      code: 'candidates_from_epoch',
+      reason: expect.stringMatching(/candidatesV3\(1, 2\^32 - 1\) fails with HTTP 500/),
+    });
+  });
+
+  it('a bucket naming a candidate the list lacks is never counted as naming no candidate', async () => {
+    // The strategy itself, past the node check: the list has quiet-0 and quiet-1 with the state's
+    // figures, but the voter's bucket names the newcomer, which is a candidate at the block.
+    const rpc = new JsonRpcBatcher(h.chain.url);
+    const reader = new StakingReader(rpc);
+    const sets = new CandidateSets(reader, new Blocks(rpc));
+    await expect(readCandidateSet(reader, snapshot)).resolves.toMatchObject({ total: 0n });
+    const strategy = new IotexStakingStrategy(reader, sets, MAINNET_FORKS);
+    await expect(strategy.powers([voter], snapshot)).rejects.toMatchObject({
+      code: 'candidates_from_epoch',
+      message: expect.stringMatching(/newcomer .* is not in the list/),
+    });
+  });
+});
+
+describe('node checks against a faulty or dishonest node in front of the chain', () => {
+  let h: Harness;
+  let proxy: RpcProxy;
+  const owner = addr(501);
+  const multicallProbe = (call: ProxyCall) =>
+    call.method === 'eth_call' && String((call.params?.[0] as { data?: string })?.data).startsWith('0x42cbb15c');
+  const pagedPastFirst = (call: ProxyCall) =>
+    call.method === 'eth_call' &&
+    (call.params?.[0] as { data?: string })?.data ===
+      stakingInterface.encodeFunctionData('candidatesV3', [1, 2 ** 32 - 1]);
+
+  beforeAll(async () => {
+    h = await harness('fidelity-faulty');
+    for (const [i, o] of [owner, addr(502)].entries()) {
+      await h.admin.registerCandidate({ owner: o, operator: o, reward: o, name: `faulty-${i}` });
+    }
+    await h.admin.createBucket({ owner: addr(503), candidate: owner, amount: 1n, durationDays: 0, autoStake: false });
+    proxy = await startRpcProxy(h.chain.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    h?.chain.node.setProfile('archive');
+    await proxy?.close();
+    await h?.close();
+  });
+
+  const serviceVia = async (url: string) => {
+    const dir = tempDir('fidelity-faulty-db');
+    const db = await openDatabase(`file:${dir.path}/power.db`);
+    const chain = await connectChain(url);
+    const close = async () => {
+      chain.provider.destroy();
+      await db.close();
+      dir.remove();
+    };
+    return { power: createPowerService({ chain, db }), close };
+  };
+
+  it('a node that does not answer for a moment is asked again, not refused for good', async () => {
+    let failures = 1;
+    proxy.hooks = {
+      intercept: (calls) => (calls.some(multicallProbe) && failures-- > 0 ? { status: 429, body: '' } : undefined),
+    };
+    const { power, close } = await serviceVia(proxy.url);
+    try {
+      await expect(power.historicState()).rejects.toMatchObject({ code: 'chain_unavailable' });
+      await expect(power.historicState()).resolves.toMatchObject({ ok: true });
+    } finally {
+      proxy.hooks = {};
+      await close();
+    }
+  });
+
+  it('one error page from a gateway (HTTP 500 with a body) is not taken for the staking indexer', async () => {
+    let failures = 1;
+    proxy.hooks = {
+      intercept: (calls) =>
+        calls.some(pagedPastFirst) && failures-- > 0 ? { status: 500, body: '<html>Bad gateway</html>' } : undefined,
+    };
+    const { power, close } = await serviceVia(proxy.url);
+    try {
+      await expect(power.historicState()).resolves.toMatchObject({ ok: true });
+    } finally {
+      proxy.hooks = {};
+      await close();
+    }
+  });
+
+  it('a node that claims v2.4.4 but answers staking reads with today’s state is refused', async () => {
+    h.chain.node.setProfile('legacy-v2.3.2'); // ignores the block of staking reads (and is an EVM archive)
+    proxy.hooks = {
+      rewrite: (call, answer) =>
+        call.method === 'web3_clientVersion' ? { ...answer, result: 'v2.4.4/go version go1.24.6 linux/amd64' } : answer,
+    };
+    const { power, close } = await serviceVia(proxy.url);
+    try {
+      expect(await power.historicState()).toMatchObject({
+        ok: false,
+        code: 'historic_state_unavailable',
+        reason: expect.stringMatching(
+          /answers a staking read at block 1 with the head's 1 buckets: it ignores the block/,
+        ),
+        node: { version: '2.4.4', bucketsAtBlock1: '1', bucketsAtHead: '1' },
+      });
+    } finally {
+      proxy.hooks = {};
+      h.chain.node.setProfile('archive');
+      await close();
+    }
+  });
+
+  it('a candidate list that names a candidate twice is refused', async () => {
+    proxy.hooks = {
+      rewrite: (call, answer) => {
+        const data = (call.params?.[0] as { data?: string } | undefined)?.data;
+        if (call.method !== 'eth_call' || !data?.startsWith(stakingInterface.getFunction('candidatesV3')!.selector)) {
+          return answer;
+        }
+        const [list] = stakingInterface.decodeFunctionResult('candidatesV3', answer.result as string);
+        const twice = [...(list as unknown[]), (list as unknown[])[0]];
+        return { ...answer, result: stakingInterface.encodeFunctionResult('candidatesV3', [twice]) };
+      },
+    };
+    const { power, close } = await serviceVia(proxy.url);
+    try {
+      expect(await power.historicState()).toMatchObject({
+        ok: false,
+        code: 'candidates_inconsistent',
+        reason: expect.stringMatching(/lists candidate .* twice/),
+      });
+    } finally {
+      proxy.hooks = {};
+      await close();
     }
   });
 });

@@ -104,6 +104,15 @@ describe('native buckets', () => {
     });
   });
 
+  it('count 0 once unstaked in the very block their stake started (unstake time = stake start)', () => {
+    // handlers.go handleUnstake takes the votes out of the total; the chain's isUnstaked (After) says no.
+    const v = vectorBucket(20); // 0 days
+    expect(weighBucket(native(v, { unstakeStartTime: 1_700_000_000n }), ctx(TODAY))).toMatchObject({
+      status: 'unstaked',
+      power: 0n,
+    });
+  });
+
   it('count 0 when their candidate is no candidate at the block', () => {
     const v = vectorBucket(8);
     expect(weighBucket(native(v, { candidate: addr(99) }), ctx(TODAY))).toMatchObject({
@@ -211,6 +220,8 @@ describe('system-staking (NFT) buckets', () => {
       power: v.votes,
     });
     expect(weighBucket(timestamped(v, { unstakeStartTime: 1_800_000_000n }), ctx(TODAY)).status).toBe('unstaked');
+    // Unlocked and unstaked in one block (a 0-day bucket): unstake time = stake start, still unstaked.
+    expect(weighBucket(timestamped(v, { unstakeStartTime: 1_700_000_000n }), ctx(TODAY)).status).toBe('unstaked');
   });
 
   it('count 0 when muted (candidate shown as the zero address)', () => {
