@@ -8,6 +8,7 @@
 // blocks, no votes) and a timestamped SystemStaking3 bucket (V3, seconds).
 import { HDNodeWallet, dataSlice, getAddress, id, parseEther, type JsonRpcProvider } from 'ethers';
 
+import { MAINNET_FORKS, blockIntervalSeconds as forkBlockInterval } from '../../server/power/forks.js';
 import { voteWeight } from '../../server/power/weight.js';
 import {
   NativeStakingAdmin,
@@ -20,12 +21,12 @@ import {
 export const DEMO_MNEMONIC = 'test test test test test test test test test test test junk';
 export const DEMO_ACCOUNT_COUNT = 10;
 
-/** IoTeX's block interval switched from 5 s to 2.5 s at this height ("Wake"). */
-export const WAKE_BLOCK_HEIGHT = 36_893_881;
+/** IoTeX's block interval switched from 5 s to 2.5 s at this height ("Wake"); the local chain follows mainnet. */
+export const WAKE_BLOCK_HEIGHT = MAINNET_FORKS.wake;
 
 /** Seconds per block used to turn an NFT bucket's block count into a duration when viewed at `height`. */
 export function blockIntervalSeconds(height: number | bigint): number {
-  return BigInt(height) < BigInt(WAKE_BLOCK_HEIGHT) ? 5 : 2.5;
+  return forkBlockInterval(Number(height), MAINNET_FORKS);
 }
 
 /** The IIP-13 SystemStaking (V1) address on mainnet; its buckets have block durations. */
