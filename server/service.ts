@@ -90,7 +90,7 @@ export async function startService(
       power,
       receipts,
       clock,
-      onVerifiedSigner: (address) => addressLimiter.take(`address:${address}`, 'address'),
+      signerLimiter: addressLimiter,
     });
 
     if (options.workers !== false) {

@@ -3,7 +3,8 @@ import { ApiError } from './errors.js';
 
 /**
  * Fixed one-minute windows per key, in this process's memory (each API replica counts its own).
- * `take` throws a 429 ApiError when the key is over its limit.
+ * `take` counts one and throws a 429 ApiError when the key is over its limit; `check` only throws
+ * when the key has used its limit, and `record` only counts: for limits that count what succeeded.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -14,6 +15,21 @@ export class RateLimiter {
   ) {}
 
   take(key: string, what: string): void {
+    this.record(key);
+    this.refuseOver(key, what, this.perMinute);
+  }
+
+  /** Throws the 429 if `key` has already used its limit this minute; counts nothing. */
+  check(key: string, what: string): void {
+    this.refuseOver(key, what, this.perMinute - 1);
+  }
+
+  /** Counts one for `key`. */
+  record(key: string): void {
+    this.window(key).count += 1;
+  }
+
+  private window(key: string): { start: number; count: number } {
     const now = this.clock();
     let window = this.windows.get(key);
     if (!window || now - window.start >= 60_000) {
@@ -21,13 +37,18 @@ export class RateLimiter {
       this.windows.set(key, window);
       if (this.windows.size > 100_000) this.evictExpired(now);
     }
-    window.count += 1;
-    if (window.count > this.perMinute) {
+    return window;
+  }
+
+  private refuseOver(key: string, what: string, allowed: number): void {
+    const now = this.clock();
+    const window = this.window(key);
+    if (window.count > allowed) {
       const retryAfter = Math.ceil((window.start + 60_000 - now) / 1000);
       throw new ApiError(
         429,
         'rate_limited',
-        `more than ${this.perMinute} messages a minute from this ${what}; retry in ${retryAfter} s`,
+        `at most ${this.perMinute} messages a minute are accepted from one ${what}; retry in ${retryAfter} s`,
         undefined,
         {
           'Retry-After': String(retryAfter),

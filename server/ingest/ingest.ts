@@ -31,8 +31,18 @@ export interface IngestDeps {
   receipts: ReceiptSigner;
   /** Unix milliseconds; a parameter so tests can move time. */
   clock: () => number;
-  /** Called with the signer once the signature is verified (per-address rate limit). */
-  onVerifiedSigner?: (address: string) => void;
+  /**
+   * The per-signer limit: checked once the signature is verified, counted only for a newly accepted
+   * message, so that replaying a signer's public messages (duplicates) or sending refused ones costs
+   * the signer nothing.
+   */
+  signerLimiter?: SignerLimiter;
+}
+
+/** A rate limit that refuses a key over its limit (check) and counts only what it is told (record). */
+export interface SignerLimiter {
+  check(key: string, what: string): void;
+  record(key: string): void;
 }
 
 export interface Accepted {
@@ -70,9 +80,11 @@ export class Ingest {
     const prepared = await this.prepare(body);
     // Appends to one space's log are serial: in this process by the mutex, across replicas by the
     // LogHead row lock taken first in the transaction.
-    return this.appends.run(prepared.space.id, () =>
+    const accepted = await this.appends.run(prepared.space.id, () =>
       this.deps.db.client.$transaction((tx) => this.append(tx, prepared), { timeout: 30_000, maxWait: 30_000 }),
     );
+    if (!accepted.duplicate) this.deps.signerLimiter?.record(signerKey(prepared.signed.message.from));
+    return accepted;
   }
 
   /** Shape, domain, types, signature, space, timestamp and power: everything that needs no lock. */
@@ -102,7 +114,7 @@ export class Ingest {
     const normalized = normalizeMessage(signed);
     const id = messageDigest(chain.chainId, signed.primaryType, normalized);
     await verifySigner(id, envelope.sig, message.from, chain.provider);
-    this.deps.onVerifiedSigner?.(message.from);
+    this.deps.signerLimiter?.check(signerKey(message.from), 'signer');
     checkTimestamp(message.timestamp, received);
 
     const space = spaces.get(message.space);
@@ -339,3 +351,6 @@ export class Ingest {
     }
   }
 }
+
+/** The per-signer rate-limit key. */
+const signerKey = (address: string) => `address:${address}`;

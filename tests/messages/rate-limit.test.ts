@@ -47,6 +47,43 @@ describe('rate limits on POST /api/messages', () => {
       .expect(200);
   });
 
+  it('charges a signer only for its newly accepted messages: replays and refusals cost it nothing', async () => {
+    // A stranger replays the signer's public message (a duplicate) and sends it messages that are
+    // refused; the signer's own new messages are still accepted up to its limit.
+    stack.clock.now += 60;
+    const api = request(stack.service.url);
+    const first = await proposal(2, 'public');
+    await api.post('/api/messages').send(first).expect(200);
+    for (let i = 0; i < 3; i++) {
+      const again = await api.post('/api/messages').send(first).expect(200);
+      expect(again.body.duplicate).toBe(true);
+    }
+    const refused = signWithEthers(
+      devWallet(2),
+      31337,
+      'Proposal',
+      proposalMessage(devWallet(2).address, {
+        timestamp: stack.clock.now,
+        snapshot: stack.snapshot + 10_000,
+        title: 'x',
+      }),
+    );
+    await api
+      .post('/api/messages')
+      .send(await refused)
+      .expect(422);
+    for (const title of ['mine two', 'mine three'])
+      await api
+        .post('/api/messages')
+        .send(await proposal(2, title))
+        .expect(200);
+    // Three accepted this minute: the fourth is over the limit.
+    await api
+      .post('/api/messages')
+      .send(await proposal(2, 'mine four'))
+      .expect(429);
+  });
+
   it('answers 429 once one IP address sends more than its share a minute, whoever signs', async () => {
     const api = request(stack.service.url);
     stack.clock.now += 60;
