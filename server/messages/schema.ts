@@ -62,16 +62,27 @@ const hexBytes = z
   })
   .transform((value) => value.toLowerCase());
 
+/**
+ * Signed text, taken exactly as signed: never trimmed or repaired, since the id is the digest of what
+ * was signed. Text that is not well-formed Unicode (a lone surrogate) is refused: JSON and DAG-JSON
+ * would turn it into U+FFFD, so two different signed messages would share one stored form.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !LONE_SURROGATE.test(value), { message: 'must be well-formed Unicode (no lone surrogates)' });
+
 const common = {
   from: address,
-  space: z.string().min(1).max(LIMITS.space),
+  space: text(LIMITS.space).min(1),
   timestamp: uint64Number,
 };
 
-const discussionUrl = z
-  .string()
-  .max(LIMITS.discussion)
-  .refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), { message: 'must be empty or an http(s) URL' });
+const discussionUrl = text(LIMITS.discussion).refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), {
+  message: 'must be empty or an http(s) URL',
+});
 
 export const actionSchema = z.strictObject({ to: address, value: uint(UINT256_MAX), data: hexBytes });
 
@@ -79,8 +90,10 @@ export const proposalSchema = z
   .strictObject({
     ...common,
     kind: z.enum(['policy', 'technical']),
-    title: z.string().trim().min(1).max(LIMITS.title),
-    body: z.string().max(LIMITS.body),
+    title: text(LIMITS.title)
+      .min(1)
+      .refine((title) => title.trim() === title, { message: 'must not start or end with white space' }),
+    body: text(LIMITS.body),
     discussion: discussionUrl,
     choices: z.array(z.string()).refine((choices) => JSON.stringify(choices) === JSON.stringify(PROTOCOL_CHOICES), {
       message: `must be exactly ${JSON.stringify(PROTOCOL_CHOICES)} in this protocol version`,
@@ -108,10 +121,10 @@ export const voteSchema = z.strictObject({
   choice: uint(2n ** 32n - 1n)
     .refine((choice) => choice >= 1n && choice <= 3n, { message: 'must be 1 (For), 2 (Against) or 3 (Abstain)' })
     .transform((choice) => Number(choice) as 1 | 2 | 3),
-  reason: z.string().max(LIMITS.reason),
+  reason: text(LIMITS.reason),
 });
 export const cancelProposalSchema = z.strictObject(proposalRef);
-export const markActionedSchema = z.strictObject({ ...proposalRef, note: z.string().max(LIMITS.note) });
+export const markActionedSchema = z.strictObject({ ...proposalRef, note: text(LIMITS.note) });
 
 export const MESSAGE_SCHEMAS = {
   Proposal: proposalSchema,

@@ -211,6 +211,36 @@ describe('refusals (each changes nothing)', () => {
     await expectRefused({ ...envelope, address: small.address }, 400, 'address_mismatch', 'address');
   });
 
+  it('400 naming the field for text that would be changed: white space around a title, lone surrogates', async () => {
+    // Signed as a wallet signs (eth-sig-util): the text is hashed as sent, so nothing may be trimmed or
+    // repaired after the fact; before, " x " was trimmed (then 401) and a lone surrogate read as U+FFFD.
+    const signAsWallet = (message: Json) => signLikeWallet(whale, CHAIN_ID, 'Proposal', message);
+    const base = proposalMessage(whale.address, { timestamp: now(), snapshot: stack.snapshot });
+    for (const title of [' Padded', 'Padded ', '\tTabbed', 'Line\n']) {
+      const res = await expectRefused(signAsWallet({ ...base, title }), 400, 'invalid_message', 'data.message.title');
+      expect(res.body.error.message).toMatch(/white space/);
+    }
+    const lone = await expectRefused(
+      signAsWallet({ ...base, title: 'Lone \uD800 surrogate' }),
+      400,
+      'invalid_message',
+      'data.message.title',
+    );
+    expect(lone.body.error.message).toMatch(/well-formed Unicode/);
+    await expectRefused(signAsWallet({ ...base, body: 'x\uDC00' }), 400, 'invalid_message', 'data.message.body');
+    const vote = signLikeWallet(whale, CHAIN_ID, 'Vote', {
+      from: whale.address,
+      space: 'test',
+      timestamp: now(),
+      proposal: `0x${'3'.repeat(64)}`,
+      choice: 1,
+      reason: '\uDBFF',
+    });
+    await expectRefused(vote, 400, 'invalid_message', 'data.message.reason');
+    // The replacement character itself is well-formed text, and a signed title with inner spaces is kept.
+    await post(signAsWallet({ ...base, title: 'Repaired \uFFFD  twice  spaced' })).expect(200);
+  });
+
   it('401 for a signature by someone else, a high-s twin, or a malformed one', async () => {
     const envelope = await sign(whale, 'Support', { proposal: `0x${'2'.repeat(64)}` });
     const byOther = await signWithEthers(small, CHAIN_ID, 'Support', envelope.data.message);
