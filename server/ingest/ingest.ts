@@ -7,7 +7,7 @@ import { actionsHash, messageDigest } from '../messages/digest.js';
 import { MessageError } from '../messages/errors.js';
 import { messageDocument, normalizeMessage } from '../messages/normalize.js';
 import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
-import { verifySigner } from '../messages/signature.js';
+import { canonicalSignature, verifySigner } from '../messages/signature.js';
 import { PowerError } from '../power/errors.js';
 import { findProposal, proposalFacts, proposalRecords, type StoredProposal } from '../proposals/repository.js';
 import type { Space } from '../spaces/schema.js';
@@ -113,20 +113,22 @@ export class Ingest {
 
     const normalized = normalizeMessage(signed);
     const id = messageDigest(chain.chainId, signed.primaryType, normalized);
-    await verifySigner(id, envelope.sig, message.from, chain.provider);
+    const signer = await verifySigner(id, envelope.sig, message.from, chain.provider);
+    // A contract wallet's signature bytes are its own business (EIP-1271): only accounts' are recast.
+    const sig = signer === 'account' ? canonicalSignature(envelope.sig) : envelope.sig.toLowerCase();
     this.deps.signerLimiter?.check(signerKey(message.from), 'signer');
     checkTimestamp(message.timestamp, received);
 
     const space = spaces.get(message.space);
     if (!space) throw new MessageError(422, 'unknown_space', `no space "${message.space}"`, 'data.message.space');
 
-    const document = messageDocument(address, envelope.sig, chain.chainId, signed.primaryType, normalized);
+    const document = messageDocument(address, sig, chain.chainId, signed.primaryType, normalized);
     const { cid } = await encodeDocument(document);
     const base = {
       signed,
       space,
       id,
-      sig: envelope.sig.toLowerCase(),
+      sig,
       document: JSON.stringify(document),
       cid: cid.toString(),
       received,
@@ -222,8 +224,8 @@ export class Ingest {
 
     const existing = await tx.message.findUnique({ where: { id } });
     if (existing) {
-      if (existing.sig !== sig)
-        throw new MessageError(409, 'duplicate', `message ${id} was already accepted with another signature`, 'sig');
+      // The id is the digest of what `from` signed, and this signature was verified for it: another
+      // valid encoding (a contract wallet may accept several) is the same message, answered as one.
       return { id, cid: existing.cid, receipt: JSON.parse(existing.receipt) as Receipt, duplicate: true };
     }
 

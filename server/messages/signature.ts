@@ -42,6 +42,16 @@ export function recoverSigner(digest: string, sig: string): string {
 }
 
 /**
+ * The form of an account's 65-byte signature that is stored: v as 27/28, lowercase hex. Wallets send
+ * v as 0/1 or 27/28 for one signature; storing one form gives one document and one CID per message.
+ */
+export function canonicalSignature(sig: string): string {
+  const bytes = Buffer.from(sig.slice(2), 'hex');
+  if (bytes.length === 65 && bytes[64]! < 27) bytes[64] = bytes[64]! + 27;
+  return `0x${bytes.toString('hex')}`;
+}
+
+/**
  * Checks that `from` signed `digest`: by ECDSA recovery for an account, or by EIP-1271
  * `isValidSignature` for a contract wallet (asked at the latest block). Throws a 401 MessageError.
  */
