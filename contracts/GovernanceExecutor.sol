@@ -22,11 +22,13 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
 
     // ------------------------------------------------------------------------------------ types
 
-    /// @notice One call of a proposal: `to.call{value: value}(data)`.
+    /// @notice One call of a proposal: `to.call{value: value}(data)`. `gas` is the least gas the call
+    /// must receive, as voters signed it (protocol v2); it is part of the actions hash.
     struct Action {
         address to;
         uint256 value;
         bytes data;
+        uint64 gas;
     }
 
     /// @notice What the attestors sign: the proposal, the hash of its actions and its result document.
@@ -56,7 +58,7 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
 
     // -------------------------------------------------------------------------------- constants
 
-    bytes32 public constant ACTION_TYPEHASH = keccak256("Action(address to,uint256 value,bytes data)");
+    bytes32 public constant ACTION_TYPEHASH = keccak256("Action(address to,uint256 value,bytes data,uint64 gas)");
     bytes32 public constant OUTCOME_TYPEHASH =
         keccak256("Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid)");
 
@@ -330,13 +332,13 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     }
 
     /// @notice EIP-712 encoding of `Action[]`: keccak256 of the concatenated hashStruct of each
-    /// `Action(address to,uint256 value,bytes data)`; the `actionsHash` of an outcome.
+    /// `Action(address to,uint256 value,bytes data,uint64 gas)`; the `actionsHash` of an outcome.
     /// @param actions The actions, in order.
     function hashActions(Action[] calldata actions) public pure returns (bytes32) {
         bytes32[] memory hashes = new bytes32[](actions.length);
         for (uint256 i = 0; i < actions.length; i++) {
             hashes[i] = keccak256(
-                abi.encode(ACTION_TYPEHASH, actions[i].to, actions[i].value, keccak256(actions[i].data))
+                abi.encode(ACTION_TYPEHASH, actions[i].to, actions[i].value, keccak256(actions[i].data), actions[i].gas)
             );
         }
         return keccak256(abi.encodePacked(hashes));

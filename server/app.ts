@@ -16,6 +16,7 @@ import { proposalsRouter } from './api/proposals.js';
 import type { RateLimiter } from './api/rate-limit.js';
 import { serviceInfoRouter } from './api/service-info.js';
 import { spacesRouter } from './api/spaces.js';
+import { actionGasRouter } from './api/action-gas.js';
 import type { Space } from './spaces/schema.js';
 
 export interface AppDeps {
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): express.Express {
     '/api',
     healthRouter({ ...deps, power }),
     spacesRouter(deps.spaces),
+    actionGasRouter(deps),
     logRouter(deps),
     messagesRouter(deps),
     proposalsRouter(deps),

@@ -30,11 +30,6 @@ export const configSchema = z.object({
     .refine((value) => isAddress(value), { message: 'must be a 0x address' })
     .transform((value) => getAddress(value))
     .optional(),
-  SNAPSHOT_MAX_AGE_BLOCKS: z.coerce
-    .number({ message: 'must be a number of blocks' })
-    .int({ message: 'must be a whole number' })
-    .positive({ message: 'must be at least 1' })
-    .default(241_920),
   IPFS_API_URL: httpUrl.optional(),
   IPFS_EMBEDDED_NETWORK: flag.default(true),
   SPACES_DIR: z.string().min(1).default('spaces/local'),
@@ -63,8 +58,6 @@ export interface Config {
   localChainPort: number;
   /** Multicall3 used for contract reads (ERC-20 and IOTX balances); unset: the chain's known one. */
   multicallAddress: string | undefined;
-  /** How many blocks below the head a proposal's snapshot block may be. */
-  snapshotMaxAgeBlocks: number;
   /** A Kubo node's RPC endpoint; unset means the embedded Helia node. */
   ipfsApiUrl: string | undefined;
   /** Whether the embedded node joins the IPFS network (libp2p) or only stores locally. */
@@ -112,7 +105,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rpcUrl: values.RPC_URL,
     localChainPort: values.LOCAL_CHAIN_PORT,
     multicallAddress: values.MULTICALL_ADDRESS,
-    snapshotMaxAgeBlocks: values.SNAPSHOT_MAX_AGE_BLOCKS,
     ipfsApiUrl: values.IPFS_API_URL,
     ipfsEmbeddedNetwork: values.IPFS_EMBEDDED_NETWORK,
     spacesDir: path.resolve(values.SPACES_DIR),

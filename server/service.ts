@@ -14,6 +14,7 @@ import { createPowerService } from './power/index.js';
 import { relayerPass } from './execution/relayer.js';
 import { schedulerPass } from './scheduler/scheduler.js';
 import { loadSpaces } from './spaces/load.js';
+import { spaceRules } from './spaces/rules.js';
 import { Lease, runPeriodically } from './workers/lease.js';
 import type { Space } from './spaces/schema.js';
 
@@ -63,6 +64,17 @@ export async function startService(
     const db = await openDatabase(config.databaseUrl);
     closers.push(() => db.close());
     log(`database: ${db.kind}, migrations applied`);
+    // Each space's rules document goes to IPFS like a message (through the outbox, retried until
+    // pinned), so anyone can fetch it by the digest its proposals sign.
+    for (const space of spaces.values()) {
+      const { document, cid, digest } = spaceRules(space);
+      await db.client.pinOutbox.upsert({
+        where: { cid },
+        create: { cid, document: JSON.stringify(document), nextAttemptAt: BigInt(clock()) },
+        update: {},
+      });
+      log(`rules of ${space.id}: ${digest} (${cid})`);
+    }
 
     const ipfs = await openIpfs(config);
     closers.push(() => ipfs.close());

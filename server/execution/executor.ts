@@ -53,11 +53,12 @@ export interface Outcome {
   resultCid: string;
 }
 
-/** One action as the contract takes it (`to.call{value}(data)`). */
+/** One action as the contract takes it (`to.call{value}(data)`, with the gas floor voters signed). */
 export interface ExecutorAction {
   to: string;
   value: BigNumberish;
   data: BytesLike;
+  gas: BigNumberish;
 }
 
 /** `state(proposalId)` of the contract, by its enum value. */
@@ -133,10 +134,10 @@ export const EXECUTOR_ABI = [
   'function delay() view returns (uint256)',
   'function domainSeparator() view returns (bytes32)',
   'function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)',
-  'function execute(bytes32 proposalId, (address to, uint256 value, bytes data)[] actions)',
+  'function execute(bytes32 proposalId, (address to, uint256 value, bytes data, uint64 gas)[] actions)',
   'function gracePeriod() view returns (uint256)',
   'function guardian() view returns (address)',
-  'function hashActions((address to, uint256 value, bytes data)[] actions) pure returns (bytes32)',
+  'function hashActions((address to, uint256 value, bytes data, uint64 gas)[] actions) pure returns (bytes32)',
   'function isAttestor(address account) view returns (bool)',
   'function onERC1155BatchReceived(address, address, uint256[], uint256[], bytes) returns (bytes4)',
   'function onERC1155Received(address, address, uint256, uint256, bytes) returns (bytes4)',

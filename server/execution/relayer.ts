@@ -5,7 +5,7 @@ import { backoffMs } from '../ipfs/pin-worker.js';
 import type { MessageDocument } from '../messages/normalize.js';
 import type { Space } from '../spaces/schema.js';
 import { acceptAttestation, outcomeOf } from './attestations.js';
-import { PROPOSAL_STATES, executorDomain, EXECUTOR_ABI, OUTCOME_TYPES } from './executor.js';
+import { PROPOSAL_STATES, executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type ExecutorAction } from './executor.js';
 
 // The relayer pays gas, nothing more: it queues a passed technical proposal once enough attestors
 // signed its Outcome, and executes it when the executor's timelock ends. The contract enforces
@@ -112,11 +112,7 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
     return 'waiting';
   }
   const message = await db.client.message.findUniqueOrThrow({ where: { id: proposalId }, select: { document: true } });
-  const actions = (JSON.parse(message.document) as MessageDocument).data.message.actions as {
-    to: string;
-    value: string;
-    data: string;
-  }[];
+  const actions = (JSON.parse(message.document) as MessageDocument).data.message.actions as unknown as ExecutorAction[];
   const tx = await contract.getFunction('execute')(proposalId, actions);
   const receipt = await tx.wait();
   await db.client.execution.update({

@@ -9,6 +9,7 @@ import { messageDocument, normalizeMessage } from '../messages/normalize.js';
 import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
 import { canonicalSignature, verifySigner } from '../messages/signature.js';
 import { PowerError } from '../power/errors.js';
+import { spaceRules, type SpaceRules } from '../spaces/rules.js';
 import { findProposal, proposalFacts, proposalRecords, type StoredProposal } from '../proposals/repository.js';
 import type { Space } from '../spaces/schema.js';
 import { GENESIS_HEAD, nextHead } from './log.js';
@@ -20,7 +21,7 @@ import { checkCancel, checkMarkActioned, checkSupport, checkTimestamp, checkVote
 export interface PowerSource {
   powerAt(space: Space, addresses: string[], block: number): Promise<Map<string, { total: bigint }>>;
   totalPowerAt(space: Space, block: number): Promise<bigint>;
-  checkSnapshotBlock(block: number): Promise<void>;
+  checkSnapshotBlock(block: number, maxAgeBlocks: number): Promise<void>;
 }
 
 export interface IngestDeps {
@@ -65,6 +66,8 @@ interface Prepared {
   power: bigint;
   proposal?: StoredProposal;
   totalPower?: bigint;
+  /** A proposal's rules: the space's current ones, which it signed. */
+  rules?: SpaceRules;
 }
 
 /**
@@ -138,7 +141,19 @@ export class Ingest {
 
     if (signed.primaryType === 'Proposal') {
       const { snapshot } = signed.message;
-      await this.withPowerErrors(() => this.deps.power.checkSnapshotBlock(snapshot), 'data.message.snapshot');
+      const rules = spaceRules(space);
+      if (signed.message.rules !== rules.digest) {
+        throw new MessageError(
+          422,
+          'wrong_rules',
+          `the proposal signs rules ${signed.message.rules}, not the space's current rules ${rules.digest} (GET /api/spaces/${space.id}, document ${rules.cid})`,
+          'data.message.rules',
+        );
+      }
+      await this.withPowerErrors(
+        () => this.deps.power.checkSnapshotBlock(snapshot, space.snapshotMaxAgeBlocks),
+        'data.message.snapshot',
+      );
       const power = await this.powerOf(space, message.from, snapshot);
       if (power < space.proposalThreshold.wei) {
         throw new MessageError(
@@ -149,7 +164,7 @@ export class Ingest {
         );
       }
       const totalPower = await this.withPowerErrors(() => this.deps.power.totalPowerAt(space, snapshot));
-      return { ...base, power, totalPower };
+      return { ...base, power, totalPower, rules };
     }
 
     const proposal = await findProposal(db.client, signed.message.proposal);
@@ -285,17 +300,7 @@ export class Ingest {
     switch (signed.primaryType) {
       case 'Proposal': {
         const { message } = signed;
-        const rules = {
-          supportThresholdBps: space.supportThresholdBps,
-          supportPeriodSeconds: space.supportPeriodSeconds,
-          votingDelaySeconds: space.votingDelaySeconds,
-          votingPeriodSeconds: space.votingPeriodSeconds,
-          quorumBps: space.quorumBps,
-          passThresholdBps: space.passThresholdBps,
-          majorityOf: space.majorityOf,
-          quorumChoices: space.quorumChoices,
-          strategies: space.strategies,
-        };
+        const rules = prepared.rules!;
         await tx.proposal.create({
           data: {
             id,
@@ -306,7 +311,8 @@ export class Ingest {
             snapshot: message.snapshot,
             createdAt: BigInt(received),
             totalPower: weiToText(prepared.totalPower ?? 0n),
-            rules: JSON.stringify(rules),
+            rules: JSON.stringify(rules.document),
+            rulesDigest: rules.digest,
             actionsHash:
               message.kind === 'technical'
                 ? actionsHash(message.actions.map((action) => ({ ...action, value: action.value.toString() })))

@@ -24,17 +24,22 @@ export type Choice = 1 | 2 | 3;
 export const CHOICE_NAMES: Record<Choice, ChoiceName> = { 1: 'For', 2: 'Against', 3: 'Abstain' };
 
 /** The space settings the rules read. */
-export type LifecycleRules = Pick<
-  Space,
-  | 'supportThresholdBps'
-  | 'supportPeriodSeconds'
-  | 'votingDelaySeconds'
-  | 'votingPeriodSeconds'
-  | 'quorumBps'
-  | 'passThresholdBps'
-  | 'majorityOf'
-  | 'quorumChoices'
->;
+export const LIFECYCLE_RULE_KEYS = [
+  'supportThresholdBps',
+  'supportPeriodSeconds',
+  'votingDelaySeconds',
+  'votingPeriodSeconds',
+  'quorumBps',
+  'passThresholdBps',
+  'majorityOf',
+  'quorumChoices',
+] as const satisfies readonly (keyof Space)[];
+export type LifecycleRules = Pick<Space, (typeof LIFECYCLE_RULE_KEYS)[number]>;
+
+/** Exactly the lifecycle rules of a larger object (a space, a rules document). */
+export function lifecycleRules(source: LifecycleRules): LifecycleRules {
+  return Object.fromEntries(LIFECYCLE_RULE_KEYS.map((key) => [key, source[key]])) as LifecycleRules;
+}
 
 /** What is known of a proposal besides its support and votes. Times are unix seconds. */
 export interface ProposalFacts {

@@ -21,10 +21,12 @@ export function normalizeMessage(signed: SignedMessage): NormalizedMessage {
         discussion: proposal.discussion,
         choices: [...proposal.choices],
         snapshot: String(proposal.snapshot),
+        rules: proposal.rules,
         actions: proposal.actions.map((action) => ({
           to: action.to,
           value: action.value.toString(),
           data: action.data,
+          gas: String(action.gas),
         })),
       };
     }

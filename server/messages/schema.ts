@@ -84,7 +84,12 @@ const discussionUrl = text(LIMITS.discussion).refine((value) => value === '' || 
   message: 'must be empty or an http(s) URL',
 });
 
-export const actionSchema = z.strictObject({ to: address, value: uint(UINT256_MAX), data: hexBytes });
+export const actionSchema = z.strictObject({
+  to: address,
+  value: uint(UINT256_MAX),
+  data: hexBytes,
+  gas: uint64Number,
+});
 
 export const proposalSchema = z
   .strictObject({
@@ -99,6 +104,7 @@ export const proposalSchema = z
       message: `must be exactly ${JSON.stringify(PROTOCOL_CHOICES)} in this protocol version`,
     }),
     snapshot: uint64Number,
+    rules: bytes32,
     actions: z.array(actionSchema).max(LIMITS.actions),
   })
   .superRefine((proposal, context) => {

@@ -2,7 +2,8 @@
 // docs/protocol.md describes them for other clients; the set accepted is exactly this one.
 
 export const DOMAIN_NAME = 'IoTeX Governance';
-export const DOMAIN_VERSION = '1';
+/** Version 2: a proposal signs the digest of the rules document that decides it, and each action its gas floor. */
+export const DOMAIN_VERSION = '2';
 
 export interface GovernanceDomain {
   name: typeof DOMAIN_NAME;
@@ -26,6 +27,8 @@ const ACTION: TypedField[] = [
   { name: 'to', type: 'address' },
   { name: 'value', type: 'uint256' },
   { name: 'data', type: 'bytes' },
+  /** The least gas the action's call must receive when it is executed. */
+  { name: 'gas', type: 'uint64' },
 ];
 
 /** Each primary type with the types it needs (beyond EIP712Domain), exactly as signed. */
@@ -41,6 +44,8 @@ export const MESSAGE_TYPES = {
       { name: 'discussion', type: 'string' },
       { name: 'choices', type: 'string[]' },
       { name: 'snapshot', type: 'uint64' },
+      /** sha2-256 of the space's rules document (DAG-JSON): the rules that decide this proposal. */
+      { name: 'rules', type: 'bytes32' },
       { name: 'actions', type: 'Action[]' },
     ],
     Action: ACTION,

@@ -6,7 +6,7 @@ export type PowerErrorCode =
   | 'invalid_address'
   /** The block is above the chain's head. */
   | 'snapshot_in_future'
-  /** The block is older than SNAPSHOT_MAX_AGE_BLOCKS below the head. */
+  /** The block is further below the head than the space's snapshotMaxAgeBlocks. */
   | 'snapshot_too_old'
   /** The RPC node cannot prove it serves staking state at past blocks (non-archive, pruned, too old, ignores block numbers). */
   | 'historic_state_unavailable'

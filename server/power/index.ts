@@ -30,9 +30,6 @@ const MULTICALL_BY_CHAIN: Record<number, string> = {
   4690: '0xb5cecD6894c6f473Ec726A176f1512399A2e355d',
 };
 
-/** Default SNAPSHOT_MAX_AGE_BLOCKS: 7 days of 2.5 s blocks. */
-export const DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS = 241_920;
-
 export function defaultMulticallAddress(chainId: number): string {
   return MULTICALL_BY_CHAIN[chainId] ?? MULTICALL3_CANONICAL_ADDRESS;
 }
@@ -40,12 +37,10 @@ export function defaultMulticallAddress(chainId: number): string {
 export interface PowerServiceDeps {
   chain: Chain;
   db: Database;
-  /** MULTICALL_ADDRESS and SNAPSHOT_MAX_AGE_BLOCKS; the options below win over it. */
-  config?: Partial<Pick<Config, 'multicallAddress' | 'snapshotMaxAgeBlocks'>>;
+  /** MULTICALL_ADDRESS; the option below wins over it. */
+  config?: Partial<Pick<Config, 'multicallAddress'>>;
   /** Multicall3 (aggregate3, getEthBalance); default: per chain id, else the canonical address. */
   multicallAddress?: string;
-  /** How far below the head a proposal's snapshot block may be; default DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS. */
-  snapshotMaxAgeBlocks?: number;
   /** First read's limit for a voter's buckets; default 1000. */
   pageSize?: number;
   /** Calls per JSON-RPC batch; default 100 (iotex-core's limit). */
@@ -66,9 +61,10 @@ export interface PowerService {
   totalPowerAt(space: Space, block: number): Promise<bigint>;
   /**
    * Throws a PowerError ('snapshot_invalid', 'snapshot_in_future', 'snapshot_too_old',
-   * 'historic_state_unavailable', 'chain_unavailable') unless `block` may be a snapshot block.
+   * 'historic_state_unavailable', 'chain_unavailable') unless `block` may be a snapshot block under a
+   * space's rules: at most `maxAgeBlocks` below the head.
    */
-  checkSnapshotBlock(block: number): Promise<void>;
+  checkSnapshotBlock(block: number, maxAgeBlocks: number): Promise<void>;
   /**
    * Whether the RPC node proved it serves staking state at past blocks, with what it reported
    * (asked once per process; powerAt and totalPowerAt count nothing from a node that did not).
@@ -94,8 +90,7 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
   const candidateSets = new CandidateSets(staking, blocks);
   const context: StrategyContext = { staking, multicall, candidateSets, forks: forkHeights(deps.chain.chainId) };
   const cache = new PowerCache(deps.db);
-  const maxAge = deps.snapshotMaxAgeBlocks ?? deps.config?.snapshotMaxAgeBlocks ?? DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS;
-  const rules = new SnapshotRules(blocks, { rpc, staking, multicall }, maxAge);
+  const rules = new SnapshotRules(blocks, { rpc, staking, multicall });
   /** Look-ups under way, by strategy set, block (and hash) and address. */
   const inFlight = new Map<string, Promise<AddressPower>>();
 
@@ -175,7 +170,7 @@ export function createPowerService(deps: PowerServiceDeps): PowerService {
   return {
     powerAt,
     totalPowerAt,
-    checkSnapshotBlock: (block) => rules.check(block),
+    checkSnapshotBlock: (block, maxAgeBlocks) => rules.check(block, maxAgeBlocks),
     historicState: () => rules.historicState(),
     headBlock: () => nodeRead(() => blocks.head()),
     stats: rpc.stats,

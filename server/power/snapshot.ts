@@ -12,7 +12,6 @@ export class SnapshotRules {
   constructor(
     private readonly blocks: Blocks,
     private readonly deps: NodeCheckDeps,
-    readonly maxAgeBlocks: number,
   ) {}
 
   /** Whether the node serves state at past blocks (asked once; a node that does not answer is asked again). */
@@ -33,7 +32,7 @@ export class SnapshotRules {
   }
 
   /** Throws a PowerError with a stable code unless `block` may be a proposal's snapshot block. */
-  async check(block: number): Promise<void> {
+  async check(block: number, maxAgeBlocks: number): Promise<void> {
     assertBlockNumber(block);
     const [head] = await Promise.all([
       this.blocks.head().catch((error: Error) => {
@@ -44,10 +43,10 @@ export class SnapshotRules {
     if (block > head) {
       throw new PowerError('snapshot_in_future', `block ${block} is ahead of the chain's head (${head})`);
     }
-    if (head - block > this.maxAgeBlocks) {
+    if (head - block > maxAgeBlocks) {
       throw new PowerError(
         'snapshot_too_old',
-        `block ${block} is ${head - block} blocks below the head (${head}); at most ${this.maxAgeBlocks} are allowed`,
+        `block ${block} is ${head - block} blocks below the head (${head}); at most ${maxAgeBlocks} are allowed`,
       );
     }
   }

@@ -1,13 +1,14 @@
 import type { DbReader } from '../db/index.js';
 import type { StrategyConfig } from '../spaces/schema.js';
 import { weiFromText } from '../db/index.js';
-import type {
-  Choice,
-  LifecycleRules,
-  ProposalFacts,
-  ProposalKind,
-  SupportRecord,
-  VoteRecord,
+import {
+  lifecycleRules,
+  type Choice,
+  type LifecycleRules,
+  type ProposalFacts,
+  type ProposalKind,
+  type SupportRecord,
+  type VoteRecord,
 } from '../lifecycle/types.js';
 
 // Proposals as the rules see them, read from the database (wei and times converted at this edge).
@@ -83,10 +84,10 @@ export function toStoredProposal(
   };
 }
 
-/** The stored rules JSON holds the lifecycle rules and the strategies. */
+/** The stored rules document: the lifecycle rules and the strategies are what the reads need. */
 function splitRules(json: string): { rules: LifecycleRules; strategies: StrategyConfig[] } {
-  const { strategies, ...rules } = JSON.parse(json) as LifecycleRules & { strategies: StrategyConfig[] };
-  return { rules, strategies };
+  const stored = JSON.parse(json) as LifecycleRules & { strategies: StrategyConfig[] };
+  return { rules: lifecycleRules(stored), strategies: stored.strategies };
 }
 
 /** A proposal row with its result, if any. */

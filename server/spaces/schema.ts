@@ -6,6 +6,9 @@ export type ChoiceName = (typeof CHOICES)[number];
 
 const BASIS_POINTS = 10_000;
 
+/** 7 days of 2.5 s blocks. */
+export const DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS = 241_920;
+
 const address = z
   .string()
   .refine((value) => isAddress(value), { message: 'must be a 0x address' })
@@ -42,6 +45,8 @@ export const spaceSchema = z.strictObject({
   strategies: z.array(strategySchema).min(1),
   /** Power at the snapshot needed to submit a proposal. */
   proposalThreshold: iotxAmount,
+  /** How far below the head a proposal's snapshot block may be (default: 7 days of 2.5 s blocks). */
+  snapshotMaxAgeBlocks: z.number().int().positive().default(DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS),
   /** Support needed to go to a vote, as a share of the chain's weighted total at the snapshot. */
   supportThresholdBps: basisPoints.min(1),
   supportPeriodSeconds: seconds,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -81,6 +82,38 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
       proposalThreshold: { iotx: '1000', wei: '1000000000000000000000' },
       quorumChoices: ['For', 'Against', 'Abstain'],
     });
+  });
+
+  it('GET /api/spaces/:id serves the rules a proposal signs, pinned under the CID their digest names', async () => {
+    const res = await request(app).get('/api/spaces/demo').expect(200);
+    const { document, cid, digest } = res.body.rules as {
+      document: Record<string, unknown>;
+      cid: string;
+      digest: string;
+    };
+    expect(document).toMatchObject({
+      format: 1,
+      space: 'demo',
+      quorumBps: res.body.quorumBps,
+      executor: res.body.executor,
+    });
+    expect(digest).toMatch(/^0x[0-9a-f]{64}$/);
+    // Anyone can fetch it by the digest alone: its bytes at /ipfs/<cid> hash to the digest.
+    const bytes = await request(app)
+      .get(`/ipfs/${cid}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (chunk: Buffer) => chunks.push(chunk));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(
+      `0x${createHash('sha256')
+        .update(bytes.body as Buffer)
+        .digest('hex')}`,
+    ).toBe(digest);
+    expect(JSON.parse((bytes.body as Buffer).toString('utf8'))).toEqual(document);
   });
 
   it('GET /api/spaces/:id returns one space, or 404 naming the unknown id', async () => {

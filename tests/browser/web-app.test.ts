@@ -9,6 +9,7 @@ import { encodeDocument } from '../../server/ipfs/codec.js';
 import { ensureWebBuild } from '../../scripts/lib/web-build.js';
 import { describeIf, type Requirement } from '../support/requirements.js';
 import { devWallet, signWithEthers } from '../support/signing.js';
+import { rulesDigest } from '../support/spaces.js';
 import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
 import { TestWallet } from './wallet.js';
 
@@ -206,12 +207,24 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
         primaryType: string;
         domain: { chainId: number };
         types: Record<string, unknown>;
-        message: { title: string; snapshot: number; actions: { to: string; value: string; data: string }[] };
+        message: {
+          title: string;
+          snapshot: number;
+          rules: string;
+          actions: { to: string; value: string; data: string; gas: string }[];
+        };
       };
       expect(preview.primaryType).toBe('Proposal');
       expect(preview.domain.chainId).toBe(CHAIN_ID);
       expect(Object.keys(preview.types)).toEqual(['EIP712Domain', 'Proposal', 'Action']);
-      expect(preview.message.actions).toEqual([{ to: target, value: '1500000000000000000', data: calldata }]);
+      // The rules it signs are the space's, as GET /api/spaces/test serves them.
+      const served = (await (await fetch(url('/api/spaces/test'))).json()) as { rules: { digest: string } };
+      expect(preview.message.rules).toBe(served.rules.digest);
+      // No gas floor typed: the service suggests what the call used with ample gas, plus a margin.
+      const [signedAction] = preview.message.actions;
+      expect(signedAction).toMatchObject({ to: target, value: '1500000000000000000', data: calldata });
+      expect(Number(signedAction!.gas)).toBeGreaterThan(21_000);
+      expect(await text(page, '[data-testid=review-gas-1]')).toBe(Number(signedAction!.gas).toLocaleString('en-US'));
       expect(preview.message.snapshot).toBeGreaterThanOrEqual(stack.snapshot);
       const reviewedId = await text(page, '[data-testid=review-id]');
       await screenshot(page, 'new-proposal-review');
@@ -416,6 +429,7 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
         discussion: '',
         choices: ['For', 'Against', 'Abstain'],
         snapshot: stack.snapshot,
+        rules: rulesDigest(),
         actions: [],
       });
       await post('Support', { proposal: id });

@@ -138,7 +138,7 @@ describe('GovernanceExecutor', () => {
 
   const nextProposalId = () => id(`proposal ${++proposalCounter}`);
   const hashOf = (actions: ExecutorAction[]) =>
-    serviceActionsHash(actions.map((a) => ({ to: a.to, value: BigInt(a.value), data: a.data })));
+    serviceActionsHash(actions.map((a) => ({ to: a.to, value: BigInt(a.value), data: a.data, gas: BigInt(a.gas) })));
   const outcomeOf = (proposalId: string, actions: ExecutorAction[], resultCid = RESULT_CID): Outcome => ({
     proposalId,
     actionsHash: hashOf(actions),
@@ -215,16 +215,18 @@ describe('GovernanceExecutor', () => {
     executed: p.executed,
   });
 
-  const iotx = (to: string, value: bigint): ExecutorAction => ({ to, value, data: '0x' });
+  const iotx = (to: string, value: bigint): ExecutorAction => ({ to, value, data: '0x', gas: 21_000n });
   const record = (value: number, paid = 0n): ExecutorAction => ({
     to: targetAddress,
     value: paid,
     data: target.interface.encodeFunctionData('record', [value]),
+    gas: 100_000n,
   });
   const selfCall = (fn: string, args: unknown[]): ExecutorAction => ({
     to: executorAddress,
     value: 0n,
     data: executorErrors.encodeFunctionData(fn, args),
+    gas: 200_000n,
   });
 
   // ------------------------------------------------------------------------------ encoding
@@ -239,7 +241,7 @@ describe('GovernanceExecutor', () => {
           iotx(stranger.address, parseEther('3')),
           record(7),
           selfCall('setThreshold', [3]),
-          { to: targetAddress, value: 2n ** 255n, data: `0x${'ab'.repeat(300)}` },
+          { to: targetAddress, value: 2n ** 255n, data: `0x${'ab'.repeat(300)}`, gas: 2n ** 64n - 1n },
         ],
       ];
       for (const actions of lists) {
@@ -255,9 +257,12 @@ describe('GovernanceExecutor', () => {
           { name: 'to', type: 'address' },
           { name: 'value', type: 'uint256' },
           { name: 'data', type: 'bytes' },
+          { name: 'gas', type: 'uint64' },
         ],
       });
       expect(encoder.encodeData('Action[]', two)).toBe(hashOf(two));
+      // the gas floor is part of what is hashed
+      expect(await executor.hashActions([{ ...two[0]!, gas: 21_001n }, two[1]!])).not.toBe(hashOf(two));
     });
 
     it('uses the domain {IoTeX Governance Executor, 1, chainId, executor} and the Outcome type', async () => {
@@ -400,8 +405,13 @@ describe('GovernanceExecutor', () => {
         token.connect(deployer).getFunction('transfer')(executorAddress, 100n) as Promise<ContractTransactionResponse>,
       );
       const actions: ExecutorAction[] = [
-        { to: tokenAddress, value: 50n, data: token.interface.encodeFunctionData('deposit') },
-        { to: tokenAddress, value: 0n, data: token.interface.encodeFunctionData('transfer', [recipient, 120n]) },
+        { to: tokenAddress, value: 50n, data: token.interface.encodeFunctionData('deposit'), gas: 100_000n },
+        {
+          to: tokenAddress,
+          value: 0n,
+          data: token.interface.encodeFunctionData('transfer', [recipient, 120n]),
+          gas: 100_000n,
+        },
       ];
       const { proposalId } = await queued(actions);
       await increaseTime(DELAY);
@@ -766,8 +776,14 @@ describe('GovernanceExecutor', () => {
         to: targetAddress,
         value: 0n,
         data: target.interface.encodeFunctionData('fail', ['not today']),
+        gas: 100_000n,
       };
-      const silent = { to: targetAddress, value: 0n, data: target.interface.encodeFunctionData('failSilently') };
+      const silent = {
+        to: targetAddress,
+        value: 0n,
+        data: target.interface.encodeFunctionData('failSilently'),
+        gas: 100_000n,
+      };
       const tooMuch = iotx(stranger.address, parseEther('11'));
       const ids: string[] = [];
       for (const actions of [[record(1), fail], [record(1), silent], [tooMuch]]) {
@@ -801,6 +817,7 @@ describe('GovernanceExecutor', () => {
           executorAddress,
           executorErrors.encodeFunctionData('execute', [innerId, inner]),
         ]),
+        gas: 300_000n,
       };
       const indirect = {
         to: targetAddress,
@@ -809,6 +826,7 @@ describe('GovernanceExecutor', () => {
           executorAddress,
           executorErrors.encodeFunctionData('setThreshold', [1]),
         ]),
+        gas: 300_000n,
       };
       const { proposalId: outerId } = await queued([reenter]);
       const { proposalId: indirectId } = await queued([indirect]);

@@ -20,7 +20,7 @@ import { JsonRpcBatcher } from '../../server/power/rpc-batch.js';
 import { StakingReader } from '../../server/power/staking-reader.js';
 import { IotexStakingStrategy } from '../../server/power/strategies/iotex-staking.js';
 import { createPowerService, type AddressPower, type PowerService } from '../../server/power/index.js';
-import { spaceSchema, type Space } from '../../server/spaces/schema.js';
+import { DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS, spaceSchema, type Space } from '../../server/spaces/schema.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import type { NodeProfileName } from '../../scripts/lib/iotex-node/index.js';
 import {
@@ -361,7 +361,7 @@ describe('power and totals agree with the chain in every bucket state (today’s
       const history = await power.historicState();
       expect(history).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
       expect(history.ok ? '' : history.reason).toMatch(/archive node .* iotex-core v2\.4\.0 or later/);
-      await expect(power.checkSnapshotBlock(snapshot)).rejects.toMatchObject({ code });
+      await expect(power.checkSnapshotBlock(snapshot, DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS)).rejects.toMatchObject({ code });
       await expect(power.powerAt(STAKING, [v1], snapshot)).rejects.toMatchObject({ code });
       await expect(power.totalPowerAt(STAKING, snapshot)).rejects.toMatchObject({ code });
     });
@@ -374,7 +374,7 @@ describe('power and totals agree with the chain in every bucket state (today’s
         ok: true,
         node: { version: '2.4.4', bucketsAtBlock1: '0', archiveProbe: { executedAt: (await h.head()) - 15 } },
       });
-      await expect(power.checkSnapshotBlock(snapshot)).resolves.toBeUndefined();
+      await expect(power.checkSnapshotBlock(snapshot, DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS)).resolves.toBeUndefined();
       expect((await one(power, v1, snapshot)).total).toBe(expectedPower.get(v1));
     });
   });
@@ -474,7 +474,9 @@ describe('a node with the staking indexer: its epoch’s candidate list is never
         code: 'candidates_from_epoch',
         reason: expect.stringMatching(/enableStakingIndexer/),
       });
-      await expect(power.checkSnapshotBlock(snapshot)).rejects.toMatchObject({ code: 'candidates_from_epoch' });
+      await expect(power.checkSnapshotBlock(snapshot, DEFAULT_SNAPSHOT_MAX_AGE_BLOCKS)).rejects.toMatchObject({
+        code: 'candidates_from_epoch',
+      });
       await expect(power.powerAt(STAKING, [voter], snapshot)).rejects.toMatchObject({ code: 'candidates_from_epoch' });
       await expect(power.totalPowerAt(STAKING, snapshot)).rejects.toMatchObject({ code: 'candidates_from_epoch' });
       // Each snapshot's list is checked on its own too, against each candidate read by id at the block.

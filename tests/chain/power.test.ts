@@ -57,7 +57,7 @@ describe('voting power on the local chain', () => {
   const one = async (svc: PowerService, s: Space, address: string, block: number): Promise<AddressPower> =>
     (await svc.powerAt(s, [address], block)).get(address)!;
   /** A power service with its own empty database: nothing cached, every value read from the chain. */
-  const freshService = async (options: { pageSize?: number; rpcUrl?: string; snapshotMaxAgeBlocks?: number } = {}) => {
+  const freshService = async (options: { pageSize?: number; rpcUrl?: string } = {}) => {
     const fresh = await openDatabase(`file:${dir.path}/fresh-${extraDbs.length}.db`);
     extraDbs.push(fresh);
     const c = options.rpcUrl ? await connectChain(options.rpcUrl) : chain;
@@ -303,20 +303,20 @@ describe('voting power on the local chain', () => {
   });
 
   it('refuses snapshot blocks ahead of the head, too old, block 0 or not block numbers, with stable codes', async () => {
-    const rules = await freshService({ snapshotMaxAgeBlocks: 5 });
+    const rules = await freshService();
     const h = await head();
-    await expect(rules.checkSnapshotBlock(h)).resolves.toBeUndefined();
-    await expect(rules.checkSnapshotBlock(h - 5)).resolves.toBeUndefined();
-    const future = await rules.checkSnapshotBlock(h + 1).catch((e: unknown) => e);
+    await expect(rules.checkSnapshotBlock(h, 5)).resolves.toBeUndefined();
+    await expect(rules.checkSnapshotBlock(h - 5, 5)).resolves.toBeUndefined();
+    const future = await rules.checkSnapshotBlock(h + 1, 5).catch((e: unknown) => e);
     expect(future).toBeInstanceOf(PowerError);
     expect(future).toMatchObject({ code: 'snapshot_in_future', message: expect.stringContaining(`${h + 1}`) });
-    await expect(rules.checkSnapshotBlock(h - 6)).rejects.toMatchObject({ code: 'snapshot_too_old' });
-    await expect(rules.checkSnapshotBlock(0)).rejects.toMatchObject({
+    await expect(rules.checkSnapshotBlock(h - 6, 5)).rejects.toMatchObject({ code: 'snapshot_too_old' });
+    await expect(rules.checkSnapshotBlock(0, 5)).rejects.toMatchObject({
       code: 'snapshot_invalid',
       message: expect.stringMatching(/block 0 .* latest state/),
     });
-    await expect(rules.checkSnapshotBlock(-1)).rejects.toMatchObject({ code: 'snapshot_invalid' });
-    await expect(rules.checkSnapshotBlock(1.5)).rejects.toMatchObject({ code: 'snapshot_invalid' });
+    await expect(rules.checkSnapshotBlock(-1, 5)).rejects.toMatchObject({ code: 'snapshot_invalid' });
+    await expect(rules.checkSnapshotBlock(1.5, 5)).rejects.toMatchObject({ code: 'snapshot_invalid' });
     await expect(rules.historicState()).resolves.toMatchObject({ ok: true });
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Contract, getCreateAddress, Interface, parseEther, Wallet, type HDNodeWallet } from 'ethers';
 import request from 'supertest';
 import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
+import { spaceRules } from '../../server/spaces/rules.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
 import { schedulerPass } from '../../server/scheduler/scheduler.js';
 import { deployExecutor } from '../../scripts/lib/executor.js';
@@ -94,16 +95,18 @@ describe('executing a passed technical proposal', () => {
   it('moves treasury funds and calls a target, after attestations and the timelock, exactly once', async () => {
     const targetAddress = await target.getAddress();
     const actions = [
-      { to: beneficiary.address, value: parseEther('5').toString(), data: '0x' },
+      { to: beneficiary.address, value: parseEther('5').toString(), data: '0x', gas: '30000' },
       {
         to: targetAddress,
         value: '0',
         data: new Interface(['function record(uint256 newValue)']).encodeFunctionData('record', [42]),
+        gas: '80000',
       },
     ];
     const message = proposalMessage(whale.address, {
       timestamp: stack.clock.now,
       snapshot: stack.snapshot,
+      rules: spaceRules(stack.service.spaces.get('test')!).digest, // this test's space has an executor
       kind: 'technical',
       title: 'Pay and record',
       actions,

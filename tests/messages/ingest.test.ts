@@ -295,6 +295,31 @@ describe('refusals (each changes nothing)', () => {
     await post(edge).expect(200);
   });
 
+  it('422 wrong_rules for a proposal that signs other rules than the space’s; 400 for a v1 message', async () => {
+    const served = (await api().get('/api/spaces/test').expect(200)).body as { rules: { digest: string; cid: string } };
+    const other = `0x${'5'.repeat(64)}`;
+    const res = await expectRefused(
+      signLikeWallet(
+        whale,
+        CHAIN_ID,
+        'Proposal',
+        proposalMessage(whale.address, { timestamp: now(), snapshot: stack.snapshot, rules: other }),
+      ),
+      422,
+      'wrong_rules',
+      'data.message.rules',
+    );
+    expect(res.body.error.message).toContain(served.rules.digest);
+    // Version 1 of the domain (no rules, no gas) is another protocol: refused, whatever it carries.
+    const v1 = await sign(whale, 'Support', { proposal: `0x${'6'.repeat(64)}` });
+    await expectRefused(
+      { ...v1, data: { ...v1.data, domain: { ...v1.data.domain, version: '1' } } },
+      400,
+      'wrong_domain',
+      'data.domain.version',
+    );
+  });
+
   it('422 for an unknown space', async () => {
     await expectRefused(
       await sign(whale, 'Support', { space: 'elsewhere', proposal: `0x${'3'.repeat(64)}` }),

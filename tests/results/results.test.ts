@@ -5,6 +5,7 @@ import request from 'supertest';
 import { auditProposal } from '../../server/audit/audit.js';
 import { gatewaySource } from '../../server/audit/source.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
+import { spaceRules } from '../../server/spaces/rules.js';
 import { schedulerPass } from '../../server/scheduler/scheduler.js';
 import type { PrimaryType } from '../../server/messages/types.js';
 import { devWallet, proposalMessage, signWithEthers, type Json } from '../support/signing.js';
@@ -56,9 +57,10 @@ async function send(wallet: ReturnType<typeof devWallet>, primaryType: PrimaryTy
 }
 
 async function propose(space = 'test', kind: 'policy' | 'technical' = 'policy') {
-  const actions = kind === 'technical' ? [{ to: small.address, value: '1', data: '0x' }] : [];
+  const actions = kind === 'technical' ? [{ to: small.address, value: '1', data: '0x', gas: '30000' }] : [];
   const message = proposalMessage(whale.address, {
     space,
+    rules: spaceRules(stack.service.spaces.get(space)!).digest,
     timestamp: stack.clock.now,
     snapshot: stack.snapshot,
     title: `Path ${++titles}`,

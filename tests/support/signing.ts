@@ -2,6 +2,7 @@ import { HDNodeWallet, Mnemonic, Wallet, type TypedDataField } from 'ethers';
 import { SignTypedDataVersion, signTypedData, type MessageTypes, type TypedMessage } from '@metamask/eth-sig-util';
 import { EIP712_DOMAIN_TYPE, governanceDomain, MESSAGE_TYPES, type PrimaryType } from '../../server/messages/types.js';
 import { DEMO_MNEMONIC } from '../../scripts/lib/demo-stake.js';
+import { rulesDigest } from './spaces.js';
 
 // Real keys and real signatures, made the two ways clients make them: ethers (libraries, scripts) and
 // eth-sig-util's signTypedData v4 (what wallets implement, with EIP712Domain in the types).
@@ -63,6 +64,7 @@ export function proposalMessage(from: string, overrides: Json = {}): Json {
     discussion: 'https://community.iotex.io/t/explorer',
     choices: ['For', 'Against', 'Abstain'],
     snapshot: 1,
+    rules: rulesDigest(),
     actions: [],
     ...overrides,
   };

@@ -4,27 +4,12 @@ import { JsonRpcProvider } from 'ethers';
 import { loadConfig } from '../../server/config.js';
 import { startService, type RunningService } from '../../server/service.js';
 import type { SpaceFile } from '../../server/spaces/schema.js';
+import { TEST_SPACE } from './spaces.js';
 import { seedDemoStake } from '../../scripts/lib/demo-stake.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { tempDir } from './temp.js';
 
-/** A space for tests: short periods, low thresholds, on the local chain. */
-export const TEST_SPACE: SpaceFile = {
-  id: 'test',
-  name: 'Test',
-  chainId: 31337,
-  strategies: [{ name: 'iotex-staking' }],
-  proposalThreshold: '1000',
-  supportThresholdBps: 100,
-  supportPeriodSeconds: 600,
-  votingDelaySeconds: 60,
-  votingPeriodSeconds: 600,
-  quorumBps: 1000,
-  passThresholdBps: 5000,
-  quorumChoices: ['For', 'Against', 'Abstain'],
-  admins: ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'],
-  executor: null,
-};
+export { TEST_SPACE } from './spaces.js';
 
 export interface TestStack {
   chain: LocalChain;

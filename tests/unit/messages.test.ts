@@ -25,7 +25,7 @@ const PROPOSAL_ID = `0x${'ab'.repeat(32)}`;
 const samples: Record<PrimaryType, Json> = {
   Proposal: proposalMessage(wallet.address, {
     kind: 'technical',
-    actions: [{ to: devWallet(1).address, value: '1000000000000000000000000000000', data: '0xa9059cbb' }],
+    actions: [{ to: devWallet(1).address, value: '1000000000000000000000000000000', data: '0xa9059cbb', gas: 60_000 }],
   }),
   Support: { from: wallet.address, space: 'test', timestamp: 1_764_000_000, proposal: PROPOSAL_ID },
   Vote: {
@@ -125,7 +125,7 @@ describe('envelope checks', () => {
     expectRefusal(
       () =>
         parseEnvelope(
-          mutate(envelope, (e) => (e.data.domain.version = '2')),
+          mutate(envelope, (e) => (e.data.domain.version = '1')),
           CHAIN_ID,
         ),
       400,
@@ -197,13 +197,17 @@ describe('envelope checks', () => {
 
   it.each([
     [{ kind: 'technical', actions: [] }, 'data.message.actions'],
-    [{ kind: 'policy', actions: [{ to: wallet.address, value: '0', data: '0x' }] }, 'data.message.actions'],
+    [{ kind: 'policy', actions: [{ to: wallet.address, value: '0', data: '0x', gas: 0 }] }, 'data.message.actions'],
+    [{ kind: 'technical', actions: [{ to: wallet.address, value: '0', data: '0x' }] }, 'data.message.actions.0.gas'],
+    [{ rules: '0x1234' }, 'data.message.rules'],
     [{ choices: ['Yes', 'No'] }, 'data.message.choices'],
     [{ title: '' }, 'data.message.title'],
     [{ discussion: 'javascript:alert(1)' }, 'data.message.discussion'],
     [{ kind: 'binding' }, 'data.message.kind'],
   ])('refuses a proposal with %p', async (overrides, path) => {
-    const envelope = await signWithEthers(wallet, CHAIN_ID, 'Proposal', proposalMessage(wallet.address, overrides));
+    // The shape is checked before the signature: a signed proposal, then changed.
+    const signed = await signWithEthers(wallet, CHAIN_ID, 'Proposal', proposalMessage(wallet.address));
+    const envelope = mutate(signed, (e) => Object.assign(e.data.message, overrides));
     expectRefusal(() => parseEnvelope(envelope, CHAIN_ID), 400, 'invalid_message', path);
   });
 });
@@ -234,8 +238,8 @@ describe('signatures', () => {
 describe('actions hash', () => {
   it('is keccak256 of the concatenated EIP-712 hashStruct of each Action', () => {
     const actions = [
-      { to: devWallet(1).address, value: '5', data: '0x' },
-      { to: devWallet(2).address, value: '0', data: '0xa9059cbb' },
+      { to: devWallet(1).address, value: '5', data: '0x', gas: '21000' },
+      { to: devWallet(2).address, value: '0', data: '0xa9059cbb', gas: '65000' },
     ];
     const encoder = TypedDataEncoder.from({ Action: [...MESSAGE_TYPES.Proposal.Action] });
     expect(actionsHash(actions)).toBe(keccak256(concat(actions.map((action) => encoder.hashStruct('Action', action)))));

@@ -15,10 +15,10 @@ describe('web app: typed data', () => {
     const from = devWallet(0).address;
     const message = proposalMessage(from, {
       kind: 'technical',
-      actions: [{ to: devWallet(1).address, value: '1500000000000000000', data: '0xa9059cbb' }],
+      actions: [{ to: devWallet(1).address, value: '1500000000000000000', data: '0xa9059cbb', gas: '60000' }],
     }) as Parameters<typeof typedData>[2];
     const data = typedData(31337, 'Proposal', message);
-    expect(data.domain).toEqual({ name: 'IoTeX Governance', version: '1', chainId: 31337 });
+    expect(data.domain).toEqual({ name: 'IoTeX Governance', version: '2', chainId: 31337 });
     expect(data.types.EIP712Domain!.map((f) => f.name)).toEqual(['name', 'version', 'chainId']);
     expect(Object.keys(data.types).sort()).toEqual(['Action', 'EIP712Domain', 'Proposal']);
     expect(messageId(data)).toBe(messageDigest(31337, 'Proposal', message));

@@ -3,9 +3,10 @@ import { bothForms, parseAddress } from './address.js';
 import type { Action } from './api.js';
 import { parseIotx } from './format.js';
 
-// Technical proposals carry actions {to, value, data}. The builder turns a target, an IOTX value, a
-// function signature such as `transfer(address,uint256)` and its arguments into calldata; the reader
-// turns calldata back into a readable call when the function is one it knows.
+// Technical proposals carry actions {to, value, data, gas}. The builder turns a target, an IOTX value, a
+// function signature such as `transfer(address,uint256)` and its arguments into calldata, and takes the
+// gas floor as typed (empty: suggested by the service at review); the reader turns calldata back into a
+// readable call when the function is one it knows.
 
 export const MAX_ACTIONS = 20;
 export const MAX_ACTION_DATA_BYTES = 24_576;
@@ -21,11 +22,16 @@ export interface ActionDraft {
   args: string[];
   /** Used in raw mode. */
   calldata: string;
+  /** The gas floor as typed; empty: the service suggests one at review. */
+  gas: string;
 }
 
+/** An action as built from a draft: its gas is '' until a floor is typed or suggested. */
 export type BuiltAction =
   | { ok: true; action: Action; fragment?: FunctionFragment }
-  | { ok: false; field: 'target' | 'value' | 'signature' | 'args' | 'calldata'; error: string };
+  | { ok: false; field: 'target' | 'value' | 'signature' | 'args' | 'calldata' | 'gas'; error: string };
+
+const UINT64_MAX = 2n ** 64n - 1n;
 
 let nextKey = 1;
 export const emptyAction = (): ActionDraft => ({
@@ -36,6 +42,7 @@ export const emptyAction = (): ActionDraft => ({
   signature: '',
   args: [],
   calldata: '0x',
+  gas: '',
 });
 
 /** The function a signature names; accepts `transfer(address,uint256)` or `function transfer(address to, uint256 amount)`. */
@@ -96,15 +103,18 @@ export function buildAction(draft: ActionDraft): BuiltAction {
   } catch (error) {
     return { ok: false, field: 'value', error: `value ${(error as Error).message}` };
   }
+  const gas = draft.gas.trim().replace(/[,_ ]/g, '');
+  if (gas !== '' && (!/^\d+$/.test(gas) || BigInt(gas) < 1n || BigInt(gas) > UINT64_MAX))
+    return { ok: false, field: 'gas', error: 'the gas floor must be a whole number of gas, at least 1' };
   if (draft.mode === 'raw') {
     const data = draft.calldata.trim() || '0x';
     if (!isHexString(data) || data.length % 2 !== 0)
       return { ok: false, field: 'calldata', error: 'calldata must be 0x followed by hex bytes' };
     if (dataLength(data) > MAX_ACTION_DATA_BYTES)
       return { ok: false, field: 'calldata', error: `calldata is limited to ${MAX_ACTION_DATA_BYTES} bytes` };
-    return { ok: true, action: { to, value: value.toString(), data: data.toLowerCase() } };
+    return { ok: true, action: { to, value: value.toString(), data: data.toLowerCase(), gas } };
   }
-  if (draft.signature.trim() === '') return { ok: true, action: { to, value: value.toString(), data: '0x' } };
+  if (draft.signature.trim() === '') return { ok: true, action: { to, value: value.toString(), data: '0x', gas } };
   let fragment: FunctionFragment;
   try {
     fragment = parseSignature(draft.signature);
@@ -133,7 +143,7 @@ export function buildAction(draft: ActionDraft): BuiltAction {
   if (dataLength(data) > MAX_ACTION_DATA_BYTES)
     return { ok: false, field: 'args', error: `calldata is limited to ${MAX_ACTION_DATA_BYTES} bytes` };
   rememberSignature(fragment);
-  return { ok: true, action: { to, value: value.toString(), data: data.toLowerCase() }, fragment };
+  return { ok: true, action: { to, value: value.toString(), data: data.toLowerCase(), gas }, fragment };
 }
 
 // Reading actions back: functions commonly called by governance, plus those built in this browser.
@@ -208,7 +218,7 @@ function argumentText(value: unknown, param: ParamType): string {
   return typeof value === 'bigint' ? value.toString() : String(value);
 }
 
-export function readAction(action: Action): ReadableAction {
+export function readAction(action: Pick<Action, 'to' | 'value' | 'data'>): ReadableAction {
   const data = action.data.toLowerCase();
   const selector = data.length >= 10 ? data.slice(0, 10) : null;
   let call: ReadableAction['call'] = null;

@@ -34,6 +34,8 @@ export interface Space {
   quorumChoices: string[];
   admins: string[];
   executor: string | null;
+  /** The rules a proposal in this space signs: the document, its CID and its digest (`rules`). */
+  rules: { digest: string; cid: string; document: Record<string, unknown> };
 }
 
 export type MajorityOf = 'for-against' | 'all-votes';
@@ -81,7 +83,12 @@ export interface Action {
   to: string;
   value: string;
   data: string;
+  /** The least gas the call must receive when executed (decimal). */
+  gas: string;
 }
+
+/** The gas floor the service suggests for an action (or why it could not). */
+export type GasSuggestion = { ok: true; gasUsed: string; gas: string } | { ok: false; error: string };
 
 export interface ProposalDetail extends ProposalSummary {
   body: string;
@@ -248,6 +255,12 @@ export const api = {
   message: (id: string) => getJson<MessageEntry>(`/api/messages/${q(id)}`),
   power: (space: string, address: string, block?: number) =>
     getJson<Power>(`/api/power/${q(space)}/${q(address)}${block === undefined ? '' : `?block=${block}`}`),
+  actionGas: (space: string, actions: Omit<Action, 'gas'>[]) =>
+    request<{ from: string | null; actions: GasSuggestion[] }>(`/api/spaces/${q(space)}/action-gas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actions }),
+    }).then((body) => body.actions),
   submit: (envelope: unknown) =>
     request<Accepted>('/api/messages', {
       method: 'POST',

@@ -33,6 +33,36 @@ interface Review {
   id: string;
   power: Power;
   actions: Action[];
+  /** Per action: how its gas floor was set, when the service suggested it. */
+  gasNotes: (string | undefined)[];
+}
+
+/**
+ * The actions with a gas floor each: the author's, or the service's suggestion (the gas the call used
+ * with ample gas, run from the executor, plus a margin: server/execution/gas.ts).
+ */
+async function withGasFloors(
+  spaceId: string,
+  actions: Action[],
+): Promise<{ actions: Action[]; notes: (string | undefined)[] }> {
+  const missing = actions.flatMap((a, i) => (a.gas === '' ? [i] : []));
+  if (missing.length === 0) return { actions, notes: actions.map(() => undefined) };
+  const suggestions = await api.actionGas(
+    spaceId,
+    missing.map((i) => ({ to: actions[i]!.to, value: actions[i]!.value, data: actions[i]!.data })),
+  );
+  const filled = [...actions];
+  const notes: (string | undefined)[] = actions.map(() => undefined);
+  missing.forEach((i, n) => {
+    const suggestion = suggestions[n]!;
+    if (!suggestion.ok) {
+      throw new ApiError(422, 'gas_unknown', `Action ${i + 1}: ${suggestion.error}; type its gas floor`);
+    }
+    filled[i] = { ...filled[i]!, gas: suggestion.gas };
+    notes[i] =
+      `suggested: it used ${Number(suggestion.gasUsed).toLocaleString('en-US')} gas with ample gas, plus a quarter`;
+  });
+  return { actions: filled, notes };
 }
 
 export function CreateProposal() {
@@ -100,7 +130,13 @@ export function CreateProposal() {
     try {
       // The snapshot is the chain's head now; power is read there, as the service will.
       const head = await api.power(space.id, account);
-      const actions = kind === 'technical' ? built.flatMap((b) => (b.ok ? [b.action] : [])) : [];
+      const { actions, notes } =
+        kind === 'technical'
+          ? await withGasFloors(
+              space.id,
+              built.flatMap((b) => (b.ok ? [b.action] : [])),
+            )
+          : { actions: [], notes: [] };
       const message: Message = {
         from: account,
         space: space.id,
@@ -111,10 +147,11 @@ export function CreateProposal() {
         discussion: discussion.trim(),
         choices: [...PROTOCOL_CHOICES],
         snapshot: head.block,
+        rules: space.rules.digest,
         actions: actions.map((a) => ({ ...a })),
       };
       const data = typedData(service.chainId, 'Proposal', message);
-      setReview({ data, id: messageId(data), power: head, actions });
+      setReview({ data, id: messageId(data), power: head, actions, gasNotes: notes });
     } catch (error) {
       setReviewError(error as ApiError);
     } finally {
@@ -333,7 +370,9 @@ export function CreateProposal() {
                       ) : (
                         <code>{a.selector}</code>
                       )}{' '}
-                      on <Address address={a.to.address} /> with {formatIotx(a.value, 6)} IOTX
+                      on <Address address={a.to.address} /> with {formatIotx(a.value, 6)} IOTX, at least{' '}
+                      <span data-testid={`review-gas-${i + 1}`}>{Number(action.gas).toLocaleString('en-US')}</span> gas
+                      {review.gasNotes[i] && <span className="muted"> ({review.gasNotes[i]})</span>}
                       {a.call && a.call.args.length > 0 && (
                         <ul className="plain">
                           {a.call.args.map((arg) => (
@@ -434,6 +473,19 @@ function ActionBuilder({
                 />
               </label>
             </div>
+            <label className="field">
+              <span>Gas floor (optional)</span>
+              <input
+                value={draft.gas}
+                inputMode="numeric"
+                placeholder="suggested at review"
+                onChange={(e) => update(draft.key, { gas: e.target.value })}
+              />
+              <span className="hint">
+                The least gas the call must receive when executed. Empty: the service runs the call from the executor
+                with ample gas and suggests what it used plus a quarter.
+              </span>
+            </label>
             <div className="segmented" role="radiogroup" aria-label={`Action ${i + 1} data`}>
               <label>
                 <input
