@@ -154,6 +154,17 @@ export class Ingest {
         () => this.deps.power.checkSnapshotBlock(snapshot, space.snapshotMaxAgeBlocks),
         'data.message.snapshot',
       );
+      const totalPower = await this.withPowerErrors(() => this.deps.power.totalPowerAt(space, snapshot));
+      // Support and quorum are shares of this total: at a block where no candidate holds any vote (before
+      // staking began there) nothing could ever be decided.
+      if (totalPower === 0n) {
+        throw new MessageError(
+          422,
+          'no_staking_state',
+          `the chain has no staking state at block ${snapshot}: no candidate holds any vote there, so no share of the total can be reached`,
+          'data.message.snapshot',
+        );
+      }
       const power = await this.powerOf(space, message.from, snapshot);
       if (power < space.proposalThreshold.wei) {
         throw new MessageError(
@@ -163,7 +174,6 @@ export class Ingest {
           'data.message.from',
         );
       }
-      const totalPower = await this.withPowerErrors(() => this.deps.power.totalPowerAt(space, snapshot));
       return { ...base, power, totalPower, rules };
     }
 
@@ -228,8 +238,8 @@ export class Ingest {
     }
   }
 
-  private async append(tx: DbTx, prepared: Prepared): Promise<Accepted> {
-    const { signed, space, id, sig, cid, received } = prepared;
+  private async append(tx: DbTx, checked: Prepared): Promise<Accepted> {
+    const { signed, space, id, sig, cid } = checked;
     // First statement: takes the space's log lock (a row lock on PostgreSQL, the write lock on SQLite).
     const log = await tx.logHead.upsert({
       where: { spaceId: space.id },
@@ -243,6 +253,18 @@ export class Ingest {
       // valid encoding (a contract wallet may accept several) is the same message, answered as one.
       return { id, cid: existing.cid, receipt: JSON.parse(existing.receipt) as Receipt, duplicate: true };
     }
+
+    // The time received is assigned here, under the log's lock: the later of this process's clock and
+    // the previous entry's, so it never decreases along a log, whichever replica's clock is behind.
+    const previous =
+      log.sequence === 0
+        ? null
+        : await tx.message.findUnique({
+            where: { spaceId_sequence: { spaceId: space.id, sequence: log.sequence } },
+            select: { receivedAt: true },
+          });
+    const received = Math.max(checked.received, Number(previous?.receivedAt ?? 0));
+    const prepared = { ...checked, received };
 
     const timing = { timestamp: signed.message.timestamp, receivedAt: received };
     if (prepared.proposal) {

@@ -14,6 +14,8 @@ export type PowerErrorCode =
   | 'candidates_from_epoch'
   /** candidatesV3 listed one candidate twice. */
   | 'candidates_inconsistent'
+  /** The chain has no staking state at the block (the staking protocol answers nothing there). */
+  | 'no_staking_state'
   /** The RPC node does not answer, or refuses a read (its message says why). */
   | 'chain_unavailable';
 

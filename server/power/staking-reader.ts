@@ -14,6 +14,7 @@
 // more, and one more read at offset 0 with the largest limit (2^32 - 1) returns the whole list.
 import { getAddress } from 'ethers';
 import { STAKING_PROTOCOL_ADDRESS, stakingInterface } from './abi.js';
+import { PowerError } from './errors.js';
 import { RpcError, type JsonRpcBatcher } from './rpc-batch.js';
 
 /** uint32 max: "everything" for the limit argument. */
@@ -130,8 +131,9 @@ export class StakingReader {
 
   private decode(fn: string, raw: string, block: number | 'latest'): Tuple {
     if (raw === '0x') {
-      throw new Error(
-        `the staking protocol at ${this.address} gave no answer to ${fn} at block ${block} (not an IoTeX node, or no staking stand-in on this chain)`,
+      throw new PowerError(
+        'no_staking_state',
+        `the staking protocol at ${this.address} gave no answer to ${fn} at block ${block}: the chain has no staking state there (not an IoTeX node, or a block before the staking protocol)`,
       );
     }
     return stakingInterface.decodeFunctionResult(fn, raw) as unknown as Tuple;

@@ -344,6 +344,22 @@ describe('refusals (each changes nothing)', () => {
       proposalMessage(whale.address, { timestamp: now(), snapshot: stack.snapshot + 1000 }),
     );
     await expectRefused(future, 422, 'snapshot_in_future', 'data.message.snapshot');
+    const zero = signLikeWallet(
+      whale,
+      CHAIN_ID,
+      'Proposal',
+      proposalMessage(whale.address, { timestamp: now(), snapshot: 0 }),
+    );
+    await expectRefused(zero, 422, 'snapshot_invalid', 'data.message.snapshot');
+    // The block the chain started at, before any stake: no candidate holds a vote, no share is reachable.
+    const bare = signLikeWallet(
+      whale,
+      CHAIN_ID,
+      'Proposal',
+      proposalMessage(whale.address, { timestamp: now(), snapshot: stack.chain.startHeight }),
+    );
+    const res = await expectRefused(bare, 422, 'no_staking_state', 'data.message.snapshot');
+    expect(res.body.error.message).toMatch(/no staking state at block/);
   });
 
   it('422 for support or votes on an unknown proposal, and for no power', async () => {
@@ -466,6 +482,33 @@ describe('reads, log and pinning', () => {
     );
     expect(firstBrokenLink(log.entries)).toBe(-1);
     expect(log.entries.at(-1).head).toBe(log.latest.head);
+  });
+
+  it('assigns the time received under the log’s lock: it never goes back along the log, even when a clock does', async () => {
+    // A replica whose clock is behind appends after one whose clock is ahead: the later entry takes
+    // the earlier entry's time, not its own clock's.
+    const first = await post(await sign(whale, 'Support', { proposal: await propose() })).expect(200);
+    const ahead = first.body.receipt.received as number;
+    stack.clock.now -= 120;
+    try {
+      const late = await post(
+        signLikeWallet(
+          whale,
+          CHAIN_ID,
+          'Proposal',
+          proposalMessage(whale.address, { timestamp: now(), snapshot: stack.snapshot, title: 'Behind' }),
+        ),
+      ).expect(200);
+      expect(late.body.receipt.received).toBe(ahead);
+      expect(late.body.receipt.sequence).toBe(first.body.receipt.sequence + 1);
+      const entries = (await api().get('/api/spaces/test/log').query({ limit: 1000 }).expect(200)).body.entries as {
+        receivedAt: number;
+      }[];
+      for (let i = 1; i < entries.length; i++)
+        expect(entries[i]!.receivedAt).toBeGreaterThanOrEqual(entries[i - 1]!.receivedAt);
+    } finally {
+      stack.clock.now += 120;
+    }
   });
 
   it('pins every accepted message to IPFS under its CID', async () => {
