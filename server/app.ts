@@ -1,3 +1,4 @@
+import type { ChainDetails } from './chain/details.js';
 import express from 'express';
 import type { Chain } from './chain/provider.js';
 import type { Database } from './db/index.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   clock: () => number;
   /** Address of the key that signs receipts. */
   receiptSigner: string;
+  /** What wallets are told to add for the chain (GET /api/service). */
+  chainDetails: ChainDetails;
   /** Voting power; default: one reading `chain` with default settings. */
   power?: PowerService;
 }
@@ -49,7 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
     proposalsRouter(deps),
   );
   app.use('/api', attestationsRouter(deps));
-  app.use('/api', serviceInfoRouter({ chainId: deps.chain.chainId, receiptSigner: deps.receiptSigner }));
+  app.use('/api', serviceInfoRouter({ chain: deps.chainDetails, receiptSigner: deps.receiptSigner }));
   app.use('/api', powerRouter({ spaces: deps.spaces, power }));
   app.use(ipfsRouter(deps));
   app.use(notFound);

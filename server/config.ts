@@ -41,6 +41,15 @@ export const configSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
     .optional(),
+  WALLET_RPC_URL: httpUrl.optional(),
+  CHAIN_NAME: z.string().min(1).max(100).optional(),
+  CHAIN_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{2,6}$/, {
+      message: 'must be a currency symbol of 2 to 6 letters or digits (EIP-3085), such as IOTX',
+    })
+    .optional(),
+  CHAIN_EXPLORER_URL: httpUrl.optional(),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
@@ -58,6 +67,8 @@ export interface Config {
   localChainPort: number;
   /** Multicall3 used for contract reads (ERC-20 and IOTX balances); unset: the chain's known one. */
   multicallAddress: string | undefined;
+  /** What wallets are told to add for the chain (server/chain/details.ts); unset: the chain's known one. */
+  walletChain: { rpcUrl?: string; name?: string; currency?: string; explorerUrl?: string };
   /** A Kubo node's RPC endpoint; unset means the embedded Helia node. */
   ipfsApiUrl: string | undefined;
   /** Whether the embedded node joins the IPFS network (libp2p) or only stores locally. */
@@ -105,6 +116,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rpcUrl: values.RPC_URL,
     localChainPort: values.LOCAL_CHAIN_PORT,
     multicallAddress: values.MULTICALL_ADDRESS,
+    walletChain: {
+      rpcUrl: values.WALLET_RPC_URL,
+      name: values.CHAIN_NAME,
+      currency: values.CHAIN_CURRENCY,
+      explorerUrl: values.CHAIN_EXPLORER_URL,
+    },
     ipfsApiUrl: values.IPFS_API_URL,
     ipfsEmbeddedNetwork: values.IPFS_EMBEDDED_NETWORK,
     spacesDir: path.resolve(values.SPACES_DIR),

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Wallet } from 'ethers';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { chainDetails } from './chain/details.js';
 import { connectChain, type Chain } from './chain/provider.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
@@ -156,6 +157,7 @@ export async function startService(
       power,
       clock,
       receiptSigner: receipts.address,
+      chainDetails: chainDetails(chain.chainId, config.rpcUrl, config.walletChain),
       ipLimiter: new RateLimiter(config.rateLimitIpPerMinute, clock),
     });
     const server = await listen(app, config.port, config.host);

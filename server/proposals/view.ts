@@ -1,3 +1,4 @@
+import { rulesCid } from '../spaces/rules.js';
 import { bothForms } from '../address.js';
 import { countedVotes, proposalStatus, type ProposalStatus, type Tally } from '../lifecycle/index.js';
 import type { MessageDocument } from '../messages/normalize.js';
@@ -65,6 +66,8 @@ export function proposalDetail(
     actions: signed.actions,
     actionsHash: proposal.actionsHash,
     rules: proposal.rules,
+    // The rules document the proposal signed (protocol v2): fetchable by this CID from any IPFS gateway.
+    signedRules: signed.rules ? { digest: signed.rules, cid: rulesCid(String(signed.rules)).toString() } : null,
     cid: message.cid,
     sequence: message.sequence,
   };

@@ -161,8 +161,15 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
     expect(methods).toEqual(
       expect.arrayContaining(['wallet_switchEthereumChain', 'wallet_addEthereumChain', 'eth_requestAccounts']),
     );
+    // What the service publishes (GET /api/service): this chain's own endpoint, on its own port.
     const added = wallet.requests.find((r) => r.method === 'wallet_addEthereumChain')!.params[0];
-    expect(added).toMatchObject({ chainId: '0x7a69', nativeCurrency: { symbol: 'IOTX', decimals: 18 } });
+    expect(new URL(stack.chain.url).port).not.toBe('8545');
+    expect(added).toEqual({
+      chainId: '0x7a69',
+      chainName: 'IoTeX Governance chain 31337',
+      nativeCurrency: { name: 'IoTeX', symbol: 'IOTX', decimals: 18 },
+      rpcUrls: [stack.chain.url],
+    });
     await page.close();
   });
 
@@ -218,7 +225,9 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       expect(preview.domain.chainId).toBe(CHAIN_ID);
       expect(Object.keys(preview.types)).toEqual(['EIP712Domain', 'Proposal', 'Action']);
       // The rules it signs are the space's, as GET /api/spaces/test serves them.
-      const served = (await (await fetch(url('/api/spaces/test'))).json()) as { rules: { digest: string } };
+      const served = (await (await fetch(url('/api/spaces/test'))).json()) as {
+        rules: { digest: string; cid: string };
+      };
       expect(preview.message.rules).toBe(served.rules.digest);
       // No gas floor typed: the service suggests what the call used with ample gas, plus a margin.
       const [signedAction] = preview.message.actions;
@@ -237,6 +246,8 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       await page.getByRole('heading', { name: 'Fund the explorer from the treasury' }).waitFor();
       await page.getByText('Your proposal was accepted').waitFor();
       expect(await text(page, '.proposal-head .badge')).toBe('Pending');
+      // The page names the rules it signed, linked by the CID their digest gives.
+      expect(await page.getByTestId('proposal-rules').getAttribute('href')).toBe(`/ipfs/${served.rules.cid}`);
 
       const receipt = (await downloadJson(page, () =>
         page.getByRole('button', { name: 'Download receipt' }).click(),
@@ -316,6 +327,18 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       ).json()) as { strategies: { buckets: unknown[] }[] };
       await page.getByText(/^Breakdown \(\d+ buckets?\)$/).click();
       expect(await page.locator('table.buckets tbody tr').count()).toBe(power.strategies[0]!.buckets.length);
+
+      // No choice is made for the voter; a choice and a reason do not survive a switch of account.
+      expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Choose For, Against or Abstain' }).isDisabled()).toBe(true);
+      await page.getByRole('radio', { name: 'Against' }).check();
+      await page.getByLabel('Reason (optional)').fill('Signed by the other account');
+      await wallet.useAccount(small);
+      await page.getByRole('button', { name: 'Choose For, Against or Abstain' }).waitFor();
+      expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+      expect(await page.getByLabel('Reason (optional)').inputValue()).toBe('');
+      await wallet.useAccount(whale);
+      await page.getByRole('button', { name: 'Choose For, Against or Abstain' }).waitFor();
 
       await page.getByRole('radio', { name: 'Against' }).check();
       await page.getByLabel('Reason (optional)').fill('Not before the audit');

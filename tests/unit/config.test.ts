@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { chainDetails } from '../../server/chain/details.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
 describe('configuration', () => {
@@ -48,6 +49,9 @@ describe('configuration', () => {
     ['IPFS_API_URL', 'not a url', /IPFS_API_URL=/],
     ['IPFS_EMBEDDED_NETWORK', 'yes', /IPFS_EMBEDDED_NETWORK="yes"/],
     ['LOCAL_CHAIN_PORT', '-1', /LOCAL_CHAIN_PORT="-1"/],
+    ['WALLET_RPC_URL', 'ws://localhost:8545', /WALLET_RPC_URL=.*http\(s\) URL/],
+    ['CHAIN_CURRENCY', 'I', /CHAIN_CURRENCY="I": must be a currency symbol of 2 to 6/],
+    ['CHAIN_EXPLORER_URL', 'iotexscan.io', /CHAIN_EXPLORER_URL=/],
   ])('names %s when it is %p', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(message);
@@ -60,6 +64,41 @@ describe('configuration', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+});
+
+describe('the chain wallets are told to add (GET /api/service)', () => {
+  it('is IoTeX mainnet with its public endpoint and explorer by default', () => {
+    expect(chainDetails(4689, 'http://10.0.0.5:15014')).toEqual({
+      chainId: 4689,
+      name: 'IoTeX Mainnet',
+      rpcUrl: 'https://babel-api.mainnet.iotex.io',
+      currency: { name: 'IoTeX', symbol: 'IOTX', decimals: 18 },
+      explorerUrl: 'https://iotexscan.io',
+    });
+  });
+
+  it('is the endpoint the service reads for a chain it does not know, with no explorer', () => {
+    expect(chainDetails(31337, 'http://127.0.0.1:18545')).toMatchObject({
+      rpcUrl: 'http://127.0.0.1:18545',
+      explorerUrl: null,
+    });
+  });
+
+  it('takes every detail that is configured', () => {
+    const config = loadConfig({
+      WALLET_RPC_URL: 'https://rpc.example.org',
+      CHAIN_NAME: 'Staging',
+      CHAIN_CURRENCY: 'TIOTX',
+      CHAIN_EXPLORER_URL: 'https://scan.example.org',
+    });
+    expect(chainDetails(4690, 'http://127.0.0.1:1', config.walletChain)).toEqual({
+      chainId: 4690,
+      name: 'Staging',
+      rpcUrl: 'https://rpc.example.org',
+      currency: { name: 'TIOTX', symbol: 'TIOTX', decimals: 18 },
+      explorerUrl: 'https://scan.example.org',
+    });
   });
 });
 

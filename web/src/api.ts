@@ -4,6 +4,7 @@ import type { BothForms } from './address.js';
 // The service's JSON API (docs/protocol.md). Wei amounts are decimal strings, addresses come in both
 // forms. Fields of later issues (results, audit, execution) are read defensively in `extras.ts`.
 
+import type { ChainDetails } from '../../server/chain/details.js';
 import type { ProposalState } from '../../server/lifecycle/types.js';
 import type { BucketStatus } from '../../server/power/types.js';
 
@@ -11,6 +12,8 @@ export { PROPOSAL_STATES, type ProposalState } from '../../server/lifecycle/type
 
 export interface ServiceInfo {
   chainId: number;
+  /** What to ask a wallet to add for the service's chain (server/chain/details.ts). */
+  chain: ChainDetails;
   domain: GovernanceDomain;
   types: Record<string, Record<string, TypedField[]>>;
   receipt: { signer: string; types: Record<string, TypedField[]> };
@@ -106,6 +109,8 @@ export interface ProposalDetail extends ProposalSummary {
     majorityOf?: MajorityOf;
     quorumChoices: string[];
   };
+  /** The rules document the proposal signed (protocol v2), by its digest and CID. */
+  signedRules: { digest: string; cid: string } | null;
   cid: string;
   sequence: number;
 }

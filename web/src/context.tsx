@@ -119,7 +119,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     if (!provider || !service) return;
     setState((s) => ({ ...s, switching: true, error: null }));
     try {
-      await wallet.switchChain(provider, service.chainId);
+      await wallet.switchChain(provider, service.chain);
       const chainId = await wallet.chainId(provider);
       setState((s) => ({ ...s, switching: false, chainId }));
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { ChainDetails } from '../../server/chain/details.js';
 import type { TypedData } from './typed-data.js';
 
 // Any EIP-1193 wallet (MetaMask, ioPay, …): window.ethereum, or the first one announced through
@@ -15,23 +16,12 @@ declare global {
   }
 }
 
-/** Chains a wallet may not know yet, as wallet_addEthereumChain wants them. */
-const KNOWN_CHAINS: Record<number, { chainName: string; rpcUrls: string[]; blockExplorerUrls?: string[] }> = {
-  4689: {
-    chainName: 'IoTeX Mainnet',
-    rpcUrls: ['https://babel-api.mainnet.iotex.io'],
-    blockExplorerUrls: ['https://iotexscan.io'],
-  },
-  4690: {
-    chainName: 'IoTeX Testnet',
-    rpcUrls: ['https://babel-api.testnet.iotex.io'],
-    blockExplorerUrls: ['https://testnet.iotexscan.io'],
-  },
-  31337: { chainName: 'IoTeX Governance local chain', rpcUrls: ['http://127.0.0.1:8545'] },
-};
+/** Names of chains a wallet may be on, beyond the service's own (which /api/service names). */
+const CHAIN_NAMES: Record<number, string> = { 1: 'Ethereum', 4689: 'IoTeX Mainnet', 4690: 'IoTeX Testnet' };
 
-export function chainName(chainId: number): string {
-  return KNOWN_CHAINS[chainId]?.chainName ?? `chain ${chainId}`;
+export function chainName(chainId: number, service?: ChainDetails): string {
+  if (service && service.chainId === chainId) return service.name;
+  return CHAIN_NAMES[chainId] ?? `chain ${chainId}`;
 }
 
 /** An error from the wallet, with its EIP-1193 code (4001: the user rejected the request). */
@@ -79,16 +69,24 @@ export const wallet = {
   requestAccounts: (provider: Eip1193Provider) => call<string[]>(provider, 'eth_requestAccounts'),
   chainId: async (provider: Eip1193Provider) => parseChainId(await call<unknown>(provider, 'eth_chainId')),
 
-  /** Switches the wallet to `chainId`, adding the chain first if the wallet does not know it (4902). */
-  async switchChain(provider: Eip1193Provider, chainId: number): Promise<void> {
-    const hexId = `0x${chainId.toString(16)}`;
+  /**
+   * Switches the wallet to the service's chain, adding it first (with the endpoint, name, currency and
+   * explorer the service publishes) if the wallet does not know it (4902).
+   */
+  async switchChain(provider: Eip1193Provider, chain: ChainDetails): Promise<void> {
+    const hexId = `0x${chain.chainId.toString(16)}`;
     try {
       await call(provider, 'wallet_switchEthereumChain', [{ chainId: hexId }]);
     } catch (error) {
-      const known = KNOWN_CHAINS[chainId];
-      if (!(error instanceof WalletError) || error.code !== 4902 || !known) throw error;
+      if (!(error instanceof WalletError) || error.code !== 4902) throw error;
       await call(provider, 'wallet_addEthereumChain', [
-        { chainId: hexId, nativeCurrency: { name: 'IoTeX', symbol: 'IOTX', decimals: 18 }, ...known },
+        {
+          chainId: hexId,
+          chainName: chain.name,
+          nativeCurrency: chain.currency,
+          rpcUrls: [chain.rpcUrl],
+          ...(chain.explorerUrl ? { blockExplorerUrls: [chain.explorerUrl] } : {}),
+        },
       ]);
       await call(provider, 'wallet_switchEthereumChain', [{ chainId: hexId }]);
     }

@@ -62,8 +62,9 @@ export function WalletNotice({ compact = false }: { compact?: boolean }) {
     return (
       <Notice tone="warning" title="Wrong network">
         <p>
-          Your wallet is on {chainName(wallet.chainId ?? 0)} (chain id {wallet.chainId}). This service counts votes on{' '}
-          {chainName(service.chainId)} (chain id {service.chainId}); messages signed for another chain are refused.
+          Your wallet is on {chainName(wallet.chainId ?? 0, service.chain)} (chain id {wallet.chainId}). This service
+          counts votes on {service.chain.name} (chain id {service.chainId}); messages signed for another chain are
+          refused.
         </p>
         {wallet.error && (
           <p className="error-text">
@@ -71,7 +72,7 @@ export function WalletNotice({ compact = false }: { compact?: boolean }) {
           </p>
         )}
         <button type="button" className="button" onClick={() => void switchChain()} disabled={wallet.switching}>
-          {wallet.switching ? 'Switching…' : `Switch to ${chainName(service.chainId)}`}
+          {wallet.switching ? 'Switching…' : `Switch to ${service.chain.name}`}
         </button>
       </Notice>
     );

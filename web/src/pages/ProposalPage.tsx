@@ -284,6 +284,19 @@ function StatusCard({ proposal: p, space }: { proposal: ProposalDetail; space: S
             <dd>{space.name}</dd>
           </>
         )}
+        {p.signedRules && (
+          <>
+            <dt>Decided by the rules it signed</dt>
+            <dd>
+              <a href={ipfsPath(p.signedRules.cid)} target="_blank" rel="noopener" data-testid="proposal-rules">
+                rules document
+              </a>{' '}
+              <code className="break small" title="sha2-256 of the rules document (DAG-JSON)">
+                {p.signedRules.digest}
+              </code>
+            </dd>
+          </>
+        )}
       </dl>
     </section>
   );
@@ -307,7 +320,8 @@ function ParticipateCard({
     [ready, account, p.space, p.snapshot],
   );
   const [submission, setSubmission] = useState<Submission>(() => takeSubmission(p.id) ?? { phase: 'idle' });
-  const [choice, setChoice] = useState<number>(1);
+  // No choice until the voter makes one.
+  const [choice, setChoice] = useState<number | null>(null);
   const [reason, setReason] = useState('');
   const now = useNow();
   // Another account: the last submission's outcome was not theirs.
@@ -319,6 +333,12 @@ function ParticipateCard({
 
   const myVotes = (votes.data ?? []).filter((v) => sameAddress(v.voter.address, account ?? undefined));
   const counted = myVotes.find((v) => v.counted);
+  // A choice and a reason belong to one account's next vote: another account, or a vote that just
+  // counted, starts the form again (one account must never sign another's reason).
+  useEffect(() => {
+    setChoice(null);
+    setReason('');
+  }, [account, counted?.id]);
   const supported = (supports.data ?? []).some((s) => sameAddress(s.supporter.address, account ?? undefined));
   const isAuthor = sameAddress(p.author.address, account ?? undefined);
   const [note, setNote] = useState('');
@@ -403,7 +423,7 @@ function ParticipateCard({
               className="vote-form"
               onSubmit={(event) => {
                 event.preventDefault();
-                submit('Vote', { choice, reason: reason.trim() });
+                if (choice !== null) submit('Vote', { choice, reason: reason.trim() });
               }}
             >
               {counted && (
@@ -434,8 +454,16 @@ function ParticipateCard({
                 <span>Reason (optional)</span>
                 <textarea value={reason} maxLength={1000} rows={2} onChange={(e) => setReason(e.target.value)} />
               </label>
-              <button type="submit" className="button" disabled={busy || noPower || !power.data || !votingOpen}>
-                {counted ? `Change vote to ${choiceName(choice)}` : `Vote ${choiceName(choice)}`}
+              <button
+                type="submit"
+                className="button"
+                disabled={busy || noPower || !power.data || !votingOpen || choice === null}
+              >
+                {choice === null
+                  ? 'Choose For, Against or Abstain'
+                  : counted
+                    ? `Change vote to ${choiceName(choice)}`
+                    : `Vote ${choiceName(choice)}`}
               </button>
             </form>
           )}
