@@ -256,27 +256,37 @@ describe('refusals (each changes nothing)', () => {
     await expectRefused({ ...envelope, sig: envelope.sig.slice(0, 20) }, 401, 'invalid_signature', 'sig');
   });
 
-  it('answers the same id under another valid encoding of its signature with the original receipt, storing nothing', async () => {
-    // A stranger submits the v = 0/1 twin of a wallet's 27/28 signature first: the wallet's own copy
-    // still gets 200 and the receipt; both are one message, one document, one CID.
-    const envelope = await signWithEthers(
-      whale,
-      CHAIN_ID,
-      'Proposal',
-      proposalMessage(whale.address, { timestamp: now(), snapshot: stack.snapshot, title: 'Re-encoded' }),
-    );
-    const sig = Signature.from(envelope.sig);
-    const twin = concat([sig.r, sig.s, sig.v === 27 ? '0x00' : '0x01']);
-    const first = await post({ ...envelope, sig: twin }).expect(200);
-    expect(first.body.duplicate).toBe(false);
-    const before = await stack.service.db.client.message.count();
-    const own = await post(envelope).expect(200);
-    expect(own.body).toEqual({ ...first.body, duplicate: true });
-    expect(await stack.service.db.client.message.count()).toBe(before);
-    // The stored signature is the 27/28 form, whoever sent which.
-    const stored = (await api().get(`/api/messages/${first.body.id}`).expect(200)).body;
-    expect(stored.document.sig).toBe(envelope.sig.toLowerCase());
-  });
+  it.each([
+    ['ethers', signWithEthers],
+    ['eth-sig-util', signLikeWallet],
+  ] as const)(
+    'answers the same id under another valid encoding of a %s signature with the original receipt, storing nothing',
+    async (signer, signWith) => {
+      // A stranger submits the v = 0/1 twin of a wallet's 27/28 signature first: the wallet's own copy
+      // still gets 200 and the receipt; both are one message, one document, one CID.
+      const envelope = await signWith(
+        whale,
+        CHAIN_ID,
+        'Proposal',
+        proposalMessage(whale.address, {
+          timestamp: now(),
+          snapshot: stack.snapshot,
+          title: `Re-encoded by ${signer}`,
+        }),
+      );
+      const sig = Signature.from(envelope.sig);
+      const twin = concat([sig.r, sig.s, sig.v === 27 ? '0x00' : '0x01']);
+      const first = await post({ ...envelope, sig: twin }).expect(200);
+      expect(first.body.duplicate).toBe(false);
+      const before = await stack.service.db.client.message.count();
+      const own = await post(envelope).expect(200);
+      expect(own.body).toEqual({ ...first.body, duplicate: true });
+      expect(await stack.service.db.client.message.count()).toBe(before);
+      // The stored signature is the 27/28 form, whoever sent which.
+      const stored = (await api().get(`/api/messages/${first.body.id}`).expect(200)).body;
+      expect(stored.document.sig).toBe(envelope.sig.toLowerCase());
+    },
+  );
 
   it('422 for a timestamp more than 5 minutes ahead (exactly 5 minutes is accepted)', async () => {
     const ahead = await signWithEthers(

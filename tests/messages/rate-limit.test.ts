@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
+import { devWallet, proposalMessage, signLikeWallet, signWithEthers } from '../support/signing.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 describe('rate limits on POST /api/messages', () => {
@@ -52,7 +52,13 @@ describe('rate limits on POST /api/messages', () => {
     // refused; the signer's own new messages are still accepted up to its limit.
     stack.clock.now += 60;
     const api = request(stack.service.url);
-    const first = await proposal(2, 'public');
+    // Signed as a wallet signs (eth-sig-util), the other client the protocol must serve alike.
+    const first = signLikeWallet(
+      devWallet(2),
+      31337,
+      'Proposal',
+      proposalMessage(devWallet(2).address, { timestamp: stack.clock.now, snapshot: stack.snapshot, title: 'public' }),
+    );
     await api.post('/api/messages').send(first).expect(200);
     for (let i = 0; i < 3; i++) {
       const again = await api.post('/api/messages').send(first).expect(200);
@@ -77,11 +83,12 @@ describe('rate limits on POST /api/messages', () => {
         .post('/api/messages')
         .send(await proposal(2, title))
         .expect(200);
-    // Three accepted this minute: the fourth is over the limit.
-    await api
+    // Three accepted this minute: the fourth is over the signer's limit.
+    const over = await api
       .post('/api/messages')
       .send(await proposal(2, 'mine four'))
       .expect(429);
+    expect(over.body.error.message).toMatch(/from one signer/);
   });
 
   it('answers 429 once one IP address sends more than its share a minute, whoever signs', async () => {
