@@ -130,6 +130,8 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     /// @notice An action reverted without a reason (a reason, when there is one, is bubbled as is).
     error ActionFailed(uint256 index, address to);
     error NotGuardian(address caller);
+    /// @notice What `measureGas` always reverts with: whether the call succeeded and the gas it took.
+    error GasMeasured(bool success, uint256 gasUsed);
     /// @notice A parameter change not made by an executed proposal of this executor.
     error OnlyThroughProposal(address caller);
     error ZeroAddress();
@@ -249,6 +251,20 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
             emit ActionExecuted(proposalId, i, a.to, a.value, a.data);
         }
         emit Executed(proposalId, msg.sender);
+    }
+
+    /// @notice For `eth_call` only: makes one action's call as `execute` makes it (from this contract,
+    /// with its balance) with all the gas this call has, then reverts with `GasMeasured`, so it changes
+    /// nothing. An honest client signs a gas floor from the gas used here (Safe's `requiredTxGas` does
+    /// the same), never from the least gas at which the call does not revert: for a target that catches
+    /// the failure of an inner call, that is exactly the amount that starves it.
+    /// @param to The action's target.
+    /// @param value The IOTX it sends.
+    /// @param data Its calldata.
+    function measureGas(address to, uint256 value, bytes calldata data) external {
+        uint256 before = gasleft();
+        bool success = LowLevelCall.callNoReturn(to, value, data);
+        revert GasMeasured(success, before - gasleft());
     }
 
     // ------------------------------------------------------------- parameters (via proposals)

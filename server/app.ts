@@ -27,6 +27,8 @@ export interface AppDeps {
   spaces: Map<string, Space>;
   ingest: Ingest;
   ipLimiter: RateLimiter;
+  /** Gas measurements per IP address (POST /api/spaces/:id/action-gas), counted apart from messages. */
+  gasLimiter: RateLimiter;
   /** Unix milliseconds. */
   clock: () => number;
   /** Address of the key that signs receipts. */

@@ -52,6 +52,7 @@ export const configSchema = z.object({
   CHAIN_EXPLORER_URL: httpUrl.optional(),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_GAS_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
 
 export type Env = z.input<typeof configSchema>;
@@ -81,6 +82,8 @@ export interface Config {
   /** Signed messages accepted per minute from one IP address, and from one signer. */
   rateLimitIpPerMinute: number;
   rateLimitAddressPerMinute: number;
+  /** Actions whose gas is measured per minute for one IP address (POST /api/spaces/:id/action-gas). */
+  rateLimitGasPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -129,5 +132,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     relayerPrivateKey: values.RELAYER_PRIVATE_KEY,
     rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
     rateLimitAddressPerMinute: values.RATE_LIMIT_ADDRESS_PER_MINUTE,
+    rateLimitGasPerMinute: values.RATE_LIMIT_GAS_PER_MINUTE,
   };
 }

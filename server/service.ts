@@ -159,6 +159,7 @@ export async function startService(
       receiptSigner: receipts.address,
       chainDetails: chainDetails(chain.chainId, config.rpcUrl, config.walletChain),
       ipLimiter: new RateLimiter(config.rateLimitIpPerMinute, clock),
+      gasLimiter: new RateLimiter(config.rateLimitGasPerMinute, clock, 'actions are measured'),
     });
     const server = await listen(app, config.port, config.host);
     closers.push(() => closeServer(server));

@@ -1,10 +1,12 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Chain } from '../chain/provider.js';
-import { suggestGas } from '../execution/gas.js';
+import { NoGasMeter, suggestGas } from '../execution/gas.js';
+import { KeyedMutex } from '../ingest/mutex.js';
 import { actionSchema, LIMITS } from '../messages/schema.js';
 import type { Space } from '../spaces/schema.js';
 import { ApiError } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
 
 const body = z.strictObject({
   actions: z
@@ -13,13 +15,20 @@ const body = z.strictObject({
     .max(LIMITS.actions),
 });
 
+/** Requests that may wait for their turn; beyond, 503 busy (the node measures one at a time). */
+export const MAX_WAITING_MEASUREMENTS = 10;
+
 /**
  * POST /api/spaces/:id/action-gas {actions: [{to, value, data}]}: the gas floor to sign for each action
- * (server/execution/gas.ts), simulated as a call from the space's executor.
+ * (server/execution/gas.ts), measured by the space's executor. Each action costs the node one call of
+ * up to AMPLE_GAS, so actions are counted per IP address, and one request is measured at a time, so a
+ * flood of them delays only other measurements, never messages or reads.
  */
-export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain }): Router {
+export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain; gasLimiter: RateLimiter }): Router {
   const router = Router();
-  router.post('/spaces/:id/action-gas', express.json({ limit: '1mb' }), async (req, res) => {
+  const turn = new KeyedMutex();
+  let waiting = 0;
+  router.post<{ id: string }>('/spaces/:id/action-gas', express.json({ limit: '1mb' }), async (req, res) => {
     const space = deps.spaces.get(req.params.id);
     if (!space) throw new ApiError(404, 'unknown_space', `no space "${req.params.id}"`, 'id');
     const parsed = body.safeParse(req.body);
@@ -28,15 +37,34 @@ export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain
       const field = issue.path.map(String).join('.');
       throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${issue.message}`, field || undefined);
     }
+    if (!space.executor) {
+      throw new ApiError(
+        422,
+        'no_executor',
+        `space "${space.id}" has no executor to run actions, so none can be measured`,
+        'id',
+      );
+    }
+    const executor = space.executor;
+    deps.gasLimiter.take(`ip:${req.ip ?? 'unknown'}`, 'IP address', parsed.data.actions.length);
+    if (waiting >= MAX_WAITING_MEASUREMENTS) {
+      throw new ApiError(503, 'busy', 'too many gas measurements are waiting; retry in a few seconds', undefined, {
+        'Retry-After': '5',
+      });
+    }
     const actions = parsed.data.actions.map((a) => ({ to: a.to, value: a.value.toString(), data: a.data }));
+    waiting += 1;
     try {
-      res.json({ from: space.executor, actions: await suggestGas(deps.chain, space.executor, actions) });
+      res.json({ from: executor, actions: await turn.run('measure', () => suggestGas(deps.chain, executor, actions)) });
     } catch (error) {
+      if (error instanceof NoGasMeter) throw new ApiError(422, 'no_gas_meter', error.message, 'id');
       throw new ApiError(
         503,
         'gas_unavailable',
-        `the chain could not simulate the actions: ${(error as Error).message}`,
+        `the chain could not measure the actions: ${(error as Error).message}`,
       );
+    } finally {
+      waiting -= 1;
     }
   });
   return router;

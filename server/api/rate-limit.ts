@@ -12,10 +12,13 @@ export class RateLimiter {
   constructor(
     private readonly perMinute: number,
     private readonly clock: () => number = Date.now,
+    /** What is counted, as the 429 names it. */
+    private readonly unit = 'messages are accepted',
   ) {}
 
-  take(key: string, what: string): void {
-    this.record(key);
+  /** Counts `count` for `key` and throws the 429 if that takes it over its limit. */
+  take(key: string, what: string, count = 1): void {
+    this.window(key).count += count;
     this.refuseOver(key, what, this.perMinute);
   }
 
@@ -48,7 +51,7 @@ export class RateLimiter {
       throw new ApiError(
         429,
         'rate_limited',
-        `at most ${this.perMinute} messages a minute are accepted from one ${what}; retry in ${retryAfter} s`,
+        `at most ${this.perMinute} ${this.unit} a minute from one ${what}; retry in ${retryAfter} s`,
         undefined,
         {
           'Retry-After': String(retryAfter),

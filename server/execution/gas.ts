@@ -1,10 +1,11 @@
 // The gas floor an honest client proposes for an action: what the call uses when given ample gas,
 // plus a stated margin. Not the lowest gas at which it does not revert (eth_estimateGas): for a
 // target that catches the failure of an inner call, that is exactly the amount that starves it.
-import { ZeroAddress, toQuantity } from 'ethers';
+import { Interface, isError } from 'ethers';
 import type { Chain } from '../chain/provider.js';
+import { EXECUTOR_ABI } from './executor.js';
 
-/** Gas given to the simulation: more than any one call needs. */
+/** Gas given to the measurement: more than any one call needs, and what an eth_call may use. */
 export const AMPLE_GAS = 30_000_000n;
 
 /** Rule: the floor is the gas used with ample gas plus a quarter, and at least 10,000 more. */
@@ -21,37 +22,51 @@ export interface SimulatedAction {
 
 export type GasSuggestion = { ok: true; gasUsed: string; gas: string } | { ok: false; error: string };
 
+/** The executor has no measureGas: not deployed there, or not this contract. */
+export class NoGasMeter extends Error {}
+
+const executor = new Interface(EXECUTOR_ABI);
+
 /**
- * Runs each action as a call from `from` (the executor, which makes the real call) with ample gas
- * at the latest block (debug_traceCall, which iotex-core and Hardhat answer), and suggests a floor.
+ * Measures each action with the executor's own `measureGas` (an eth_call that makes the call as
+ * `execute` does, from the executor with its balance, and reverts with the gas used): one bounded
+ * call per action, which any node answers, and no trace to hold in memory. One action at a time.
  */
 export async function suggestGas(
   chain: Chain,
-  from: string | null,
+  executorAddress: string,
   actions: SimulatedAction[],
 ): Promise<GasSuggestion[]> {
-  return Promise.all(
-    actions.map(async (action): Promise<GasSuggestion> => {
-      const call = {
-        from: from ?? ZeroAddress,
-        to: action.to,
-        value: toQuantity(BigInt(action.value)),
-        data: action.data,
-        gas: toQuantity(AMPLE_GAS),
-      };
-      const trace = (await chain.provider.send('debug_traceCall', [
-        call,
-        'latest',
-        { disableStorage: true, disableMemory: true, disableStack: true },
-      ])) as { gas: number | string; failed: boolean; returnValue?: string };
-      if (trace.failed) {
-        return {
-          ok: false,
-          error: `the call fails when run now from ${call.from} (return data 0x${trace.returnValue ?? ''})`,
-        };
-      }
-      const gasUsed = BigInt(trace.gas);
-      return { ok: true, gasUsed: gasUsed.toString(), gas: suggestedGasFloor(gasUsed).toString() };
-    }),
-  );
+  const suggestions: GasSuggestion[] = [];
+  for (const action of actions) {
+    const data = executor.encodeFunctionData('measureGas', [action.to, BigInt(action.value), action.data]);
+    const revert = await revertData(chain, { to: executorAddress, data, gasLimit: AMPLE_GAS });
+    const measured = revert === undefined ? null : executor.parseError(revert);
+    if (measured?.name !== 'GasMeasured') {
+      throw new NoGasMeter(
+        `the executor ${executorAddress} did not measure the call (${revert === undefined ? 'it did not revert' : `it answered ${revert.slice(0, 74)}`}): is a GovernanceExecutor deployed there?`,
+      );
+    }
+    const [success, gasUsed] = measured.args as unknown as [boolean, bigint];
+    suggestions.push(
+      success
+        ? { ok: true, gasUsed: gasUsed.toString(), gas: suggestedGasFloor(gasUsed).toString() }
+        : { ok: false, error: `the call fails when the executor ${executorAddress} makes it now` },
+    );
+  }
+  return suggestions;
+}
+
+/** The revert data of an eth_call, or undefined when it returned; other errors are thrown. */
+async function revertData(
+  chain: Chain,
+  call: { to: string; data: string; gasLimit: bigint },
+): Promise<string | undefined> {
+  try {
+    await chain.provider.call(call);
+    return undefined;
+  } catch (error) {
+    if (isError(error, 'CALL_EXCEPTION') && typeof error.data === 'string') return error.data;
+    throw error;
+  }
 }

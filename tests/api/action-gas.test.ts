@@ -1,12 +1,26 @@
 // POST /api/spaces/:id/action-gas: the gas floor an honest client signs for each action. The attack it
 // answers: the lowest gas at which a call does not revert (eth_estimateGas) starves a target that
 // swallows the failure of an inner call, so a proposal signed with it would burn without its effect.
+// The floor is measured by the executor's own measureGas (an eth_call that reverts with the gas used),
+// so it is the executor that calls, with its balance, and a hostile target costs one bounded call.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Contract, ContractFactory, ZeroAddress } from 'ethers';
+import { Contract, ContractFactory, getCreateAddress, parseEther } from 'ethers';
 import request from 'supertest';
+import { deployExecutor } from '../../scripts/lib/executor.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
 import { devWallet } from '../support/signing.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+
+const deployer = devWallet(8); // its first transaction deploys the executor
+const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
+/** A space that names an executor address where nothing is deployed. */
+const EMPTY_EXECUTOR = '0x000000000000000000000000000000000000dEaD';
+
+/** A transaction's own cost before its call runs: 21,000 plus 16 per non-zero and 4 per zero calldata byte. */
+function intrinsicGas(data: string): bigint {
+  const bytes = Buffer.from(data.slice(2), 'hex');
+  return 21_000n + BigInt(bytes.reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0));
+}
 
 describe('POST /api/spaces/:id/action-gas', () => {
   let stack: TestStack;
@@ -14,7 +28,20 @@ describe('POST /api/spaces/:id/action-gas', () => {
   let targetAddress: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ RATE_LIMIT_GAS_PER_MINUTE: '7' }, [
+      { ...TEST_SPACE, executor: EXECUTOR },
+      { ...TEST_SPACE, id: 'bare' },
+      { ...TEST_SPACE, id: 'empty', executor: EMPTY_EXECUTOR },
+    ]);
+    const signer = deployer.connect(stack.provider);
+    await deployExecutor(signer, {
+      attestors: [devWallet(9).address],
+      threshold: 1,
+      delay: 3600,
+      gracePeriod: 7 * 24 * 3600,
+      guardian: devWallet(6).address,
+    });
+    await (await signer.sendTransaction({ to: EXECUTOR, value: parseEther('10') })).wait();
     const artifact = await getCompiledContract('GovernedTarget', { files: ['test/GovernedTarget.sol'] });
     const deployed = await new ContractFactory(
       artifact.abi,
@@ -29,42 +56,79 @@ describe('POST /api/spaces/:id/action-gas', () => {
     await stack?.stop();
   });
 
-  const suggest = (actions: unknown[]) =>
-    request(stack.service.url).post('/api/spaces/test/action-gas').send({ actions });
+  const suggest = (actions: unknown[], space = 'test') =>
+    request(stack.service.url).post(`/api/spaces/${space}/action-gas`).send({ actions });
 
   it('suggests what the call used with ample gas plus a margin, which a swallowing target needs', async () => {
     const data = target.interface.encodeFunctionData('recordSwallowing', [7]);
     const res = await suggest([{ to: targetAddress, value: '0', data }]).expect(200);
-    expect(res.body.from).toBeNull(); // the test space has no executor: run from the zero address
+    expect(res.body.from).toBe(EXECUTOR);
     const [suggestion] = res.body.actions as { ok: true; gasUsed: string; gas: string }[];
     const gasUsed = BigInt(suggestion!.gasUsed);
     expect(BigInt(suggestion!.gas)).toBe(gasUsed + (gasUsed / 4n > 10_000n ? gasUsed / 4n : 10_000n));
 
-    // An estimate without margin (what a plain estimateGas gives: here, exactly the gas used) starves the
-    // inner call, which gets only 63/64 of what is left: the call "succeeds" and records nothing.
-    const estimate = await stack.provider.estimateGas({ from: ZeroAddress, to: targetAddress, data });
-    expect(estimate).toBeLessThanOrEqual(gasUsed);
+    // The lowest gas at which the call does not revert (a plain estimateGas) starves the inner call,
+    // which gets only 63/64 of what is left: the call "succeeds" and records nothing.
+    const estimate = await stack.provider.estimateGas({ to: targetAddress, data });
     const starved = await (await target.getFunction('recordSwallowing')(7, { gasLimit: estimate })).wait();
     expect(starved.status).toBe(1);
     expect(await target.getFunction('value')()).toBe(0n);
-    // The suggested floor gives it what it needs.
-    const fed = await (await target.getFunction('recordSwallowing')(7, { gasLimit: BigInt(suggestion!.gas) })).wait();
+    // The floor is what the call must receive: a transaction that gives it that (on top of the
+    // transaction's own intrinsic cost) records the value.
+    const fed = await (
+      await target.getFunction('recordSwallowing')(7, { gasLimit: intrinsicGas(data) + BigInt(suggestion!.gas) })
+    ).wait();
     expect(fed.status).toBe(1);
     expect(await target.getFunction('value')()).toBe(7n);
+  });
+
+  it('measures the call as the executor makes it: from the executor, with its balance', async () => {
+    const record = target.interface.encodeFunctionData('record', [1]);
+    const paying = await suggest([
+      { to: targetAddress, value: parseEther('1').toString(), data: record },
+      { to: targetAddress, value: parseEther('11').toString(), data: record },
+    ]).expect(200);
+    expect(paying.body.actions[0]).toMatchObject({ ok: true });
+    // More than the executor holds (10 IOTX): the call cannot be made.
+    expect(paying.body.actions[1]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/fails when the executor/),
+    });
+    // Nothing was recorded or paid: the measurement always reverts.
+    expect(await target.getFunction('totalReceived')()).toBe(0n);
+    expect(await stack.provider.getBalance(EXECUTOR)).toBe(parseEther('10'));
   });
 
   it('says which actions fail when run now, and refuses what is not an action list', async () => {
     const fail = target.interface.encodeFunctionData('fail', ['no']);
     const transfer = { to: devWallet(5).address, value: '0', data: '0x' };
     const res = await suggest([transfer, { to: targetAddress, value: '0', data: fail }]).expect(200);
-    expect(res.body.actions[0]).toMatchObject({ ok: true, gasUsed: '21000', gas: '31000' });
-    expect(res.body.actions[1]).toMatchObject({ ok: false, error: expect.stringMatching(/fails when run now/) });
+    // A plain transfer: the CALL from the executor, measured inside it.
+    expect(Number(res.body.actions[0].gasUsed)).toBeGreaterThan(0);
+    expect(Number(res.body.actions[0].gasUsed)).toBeLessThan(21_000);
+    expect(res.body.actions[1]).toMatchObject({ ok: false, error: expect.stringMatching(/fails/) });
     const bad = await suggest([{ to: 'nowhere', value: '0', data: '0x' }]).expect(400);
     expect(bad.body.error).toMatchObject({ code: 'invalid_request', field: 'actions.0.to' });
     await suggest([]).expect(400);
-    await request(stack.service.url)
-      .post('/api/spaces/nope/action-gas')
-      .send({ actions: [transfer] })
-      .expect(404);
+  });
+
+  it('refuses a space without an executor, or whose executor is not deployed, with a code of its own', async () => {
+    const transfer = { to: devWallet(5).address, value: '0', data: '0x' };
+    const bare = await suggest([transfer], 'bare').expect(422);
+    expect(bare.body.error).toMatchObject({ code: 'no_executor', field: 'id' });
+    const empty = await suggest([transfer], 'empty').expect(422);
+    expect(empty.body.error.code).toBe('no_gas_meter');
+    expect(empty.body.error.message).toContain(EMPTY_EXECUTOR);
+    await suggest([transfer], 'nope').expect(404);
+  });
+
+  it('counts each measured action against its IP address: 429 beyond the limit', async () => {
+    // Seven actions a minute in this stack; the tests above had six measured.
+    const transfer = { to: devWallet(5).address, value: '0', data: '0x' };
+    await suggest([transfer]).expect(200);
+    const limited = await suggest([transfer]).expect(429);
+    expect(limited.body.error).toMatchObject({ code: 'rate_limited' });
+    expect(limited.body.error.message).toMatch(/at most 7 actions are measured a minute from one IP address/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 });

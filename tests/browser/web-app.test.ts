@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Interface, verifyTypedData, type TypedDataField } from 'ethers';
+import { getCreateAddress, Interface, parseEther, verifyTypedData, type TypedDataField } from 'ethers';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { toIoAddress } from '../../server/address.js';
 import { receiptSigner, type Receipt } from '../../server/ingest/receipts.js';
 import { encodeDocument } from '../../server/ipfs/codec.js';
+import { deployExecutor } from '../../scripts/lib/executor.js';
 import { ensureWebBuild } from '../../scripts/lib/web-build.js';
 import { describeIf, type Requirement } from '../support/requirements.js';
 import { devWallet, signWithEthers } from '../support/signing.js';
@@ -30,6 +31,10 @@ const CHAIN_ID = 31337;
 const whale = devWallet(0); // ~2.8M votes of ~5.8M: alone above the 1 % support and 10 % quorum
 const small = devWallet(3); // 10k votes
 const powerless = devWallet(6); // no stake
+// The space's executor (deployed by account #8's first transaction), which measures each action's gas
+// floor; its one attestor is no key the service holds, so nothing is queued or executed here.
+const executorDeployer = devWallet(8);
+const SPACE = { ...TEST_SPACE, executor: getCreateAddress({ from: executorDeployer.address, nonce: 0 }) };
 
 describeIf(chromiumFound, 'web app in Chromium', () => {
   let stack: TestStack;
@@ -89,7 +94,16 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
 
   beforeAll(async () => {
     await ensureWebBuild();
-    stack = await startTestStack({ RATE_LIMIT_ADDRESS_PER_MINUTE: '1000' });
+    stack = await startTestStack({ RATE_LIMIT_ADDRESS_PER_MINUTE: '1000' }, [SPACE]);
+    const deployer = executorDeployer.connect(stack.provider);
+    await deployExecutor(deployer, {
+      attestors: [devWallet(9).address],
+      threshold: 1,
+      delay: 3600,
+      gracePeriod: 7 * 24 * 3600,
+      guardian: devWallet(9).address,
+    });
+    await (await deployer.sendTransaction({ to: SPACE.executor, value: parseEther('10') })).wait();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -285,7 +299,7 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       await page.getByText(`Your power at block`).waitFor();
       const elsewhere = await signWithEthers(small, CHAIN_ID, 'Support', {
         from: small.address,
-        space: TEST_SPACE.id,
+        space: SPACE.id,
         timestamp: stack.clock.now,
         proposal: proposalId,
       });
@@ -319,11 +333,11 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
     });
 
     it('votes once the voting delay passed, then changes the vote', async () => {
-      await advance(page, TEST_SPACE.votingDelaySeconds);
+      await advance(page, SPACE.votingDelaySeconds);
       await page.reload();
       await page.locator('.proposal-head .badge', { hasText: 'Voting' }).waitFor();
       const power = (await (
-        await fetch(url(`/api/power/${TEST_SPACE.id}/${whale.address}?block=${await snapshotOf(proposalId)}`))
+        await fetch(url(`/api/power/${SPACE.id}/${whale.address}?block=${await snapshotOf(proposalId)}`))
       ).json()) as { strategies: { buckets: unknown[] }[] };
       await page.getByText(/^Breakdown \(\d+ buckets?\)$/).click();
       expect(await page.locator('table.buckets tbody tr').count()).toBe(power.strategies[0]!.buckets.length);
@@ -360,11 +374,11 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
     });
 
     it('shows the result once voting ends, with IPFS links to the signed messages', async () => {
-      await advance(page, TEST_SPACE.votingPeriodSeconds);
+      await advance(page, SPACE.votingPeriodSeconds);
       await page.reload();
       await page.locator('.proposal-head .badge', { hasText: 'Passed' }).waitFor();
       expect(await text(page, '[data-testid=tally]')).toContain('The proposal passed.');
-      // No executor in this space: no transactions (the relayer's status may say why).
+      // The service holds no attestor key of this space's executor: no transactions (the relayer's status may say why).
       expect(await text(page, '[data-testid=execution]')).toMatch(/^Not available yet/);
       await page.getByText('This proposal is closed').waitFor();
 
@@ -433,7 +447,7 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       const post = async (primaryType: 'Proposal' | 'Support' | 'Vote', message: Record<string, unknown>) => {
         const envelope = await signWithEthers(whale, CHAIN_ID, primaryType, {
           from: whale.address,
-          space: TEST_SPACE.id,
+          space: SPACE.id,
           timestamp: stack.clock.now,
           ...message,
         });
@@ -452,13 +466,13 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
         discussion: '',
         choices: ['For', 'Against', 'Abstain'],
         snapshot: stack.snapshot,
-        rules: rulesDigest(),
+        rules: rulesDigest(SPACE),
         actions: [],
       });
       await post('Support', { proposal: id });
-      await advance(page, TEST_SPACE.votingDelaySeconds);
+      await advance(page, SPACE.votingDelaySeconds);
       await post('Vote', { proposal: id, choice: 1, reason: '' });
-      await advance(page, TEST_SPACE.votingPeriodSeconds);
+      await advance(page, SPACE.votingPeriodSeconds);
       await page.goto(url(`/proposals/${id}`));
       // Confirmed once the scheduler recorded the result; the page looks again until then.
       await page.locator('.proposal-head .badge', { hasText: 'Confirmed' }).waitFor();

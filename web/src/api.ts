@@ -261,7 +261,7 @@ export const api = {
   power: (space: string, address: string, block?: number) =>
     getJson<Power>(`/api/power/${q(space)}/${q(address)}${block === undefined ? '' : `?block=${block}`}`),
   actionGas: (space: string, actions: Omit<Action, 'gas'>[]) =>
-    request<{ from: string | null; actions: GasSuggestion[] }>(`/api/spaces/${q(space)}/action-gas`, {
+    request<{ from: string; actions: GasSuggestion[] }>(`/api/spaces/${q(space)}/action-gas`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ actions }),

@@ -39,7 +39,7 @@ interface Review {
 
 /**
  * The actions with a gas floor each: the author's, or the service's suggestion (the gas the call used
- * with ample gas, run from the executor, plus a margin: server/execution/gas.ts).
+ * with ample gas, made by the executor's measureGas, plus a margin: server/execution/gas.ts).
  */
 async function withGasFloors(
   spaceId: string,
