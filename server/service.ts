@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db/index.js';
 import { openIpfs, type IpfsStore } from './ipfs/index.js';
 import { RateLimiter } from './api/rate-limit.js';
 import { Ingest } from './ingest/ingest.js';
+import { assertLogFormat } from './ingest/log-check.js';
 import { loadServiceKey, ReceiptSigner } from './ingest/receipts.js';
 import { pinPass } from './ipfs/pin-worker.js';
 import { createPowerService } from './power/index.js';
@@ -65,6 +66,7 @@ export async function startService(
     const db = await openDatabase(config.databaseUrl);
     closers.push(() => db.close());
     log(`database: ${db.kind}, migrations applied`);
+    await assertLogFormat(db);
     // Each space's rules document goes to IPFS like a message (through the outbox, retried until
     // pinned), so anyone can fetch it by the digest its proposals sign.
     for (const space of spaces.values()) {

@@ -1,9 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
+import { parseUnits } from 'ethers';
 import { connectChain } from '../chain/provider.js';
+import { DocumentMismatch } from '../ipfs/codec.js';
+import { MessageError } from '../messages/errors.js';
 import { openDatabase } from '../db/index.js';
 import { firstBrokenLink, GENESIS_HEAD } from '../ingest/log.js';
 import { receiptSigner, type Receipt } from '../ingest/receipts.js';
-import { proposalStatus, type Choice, type LifecycleRules } from '../lifecycle/index.js';
+import { MAX_FUTURE_SKEW_SECONDS } from '../lifecycle/admission.js';
+import { proposalStatus, type Choice } from '../lifecycle/index.js';
+import { lifecycleRules } from '../lifecycle/types.js';
 import { actionsHash, messageDigest } from '../messages/digest.js';
 import { normalizeMessage } from '../messages/normalize.js';
 import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
@@ -16,7 +21,10 @@ import {
   type ResultSupport,
   type ResultVote,
 } from '../results/document.js';
-import type { Space, StrategyConfig } from '../spaces/schema.js';
+import { rulesCid, rulesDocumentSchema, type RulesDocument } from '../spaces/rules.js';
+import type { Space } from '../spaces/schema.js';
+import { headAround } from './block-time.js';
+import { logRefusals, replayProposal } from './replay.js';
 import type { DocumentSource } from './source.js';
 
 // The independent audit of one proposal: from IPFS and the chain only. It walks the space's log
@@ -79,7 +87,14 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     findings,
   });
 
-  const result = (await options.source.get(options.resultCid)) as ResultDocument;
+  let result: ResultDocument;
+  try {
+    result = (await options.source.get(options.resultCid)) as ResultDocument;
+  } catch (error) {
+    if (!(error instanceof DocumentMismatch)) throw error;
+    fail('result', `the document served as ${options.resultCid} is not the one that CID names: ${error.message}`);
+    return report();
+  }
   if (result?.type !== 'Result' || result.proposal?.id !== options.proposalId) {
     fail('result', `${options.resultCid} is not the result of proposal ${options.proposalId}`);
     return report();
@@ -115,7 +130,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     if (chain.chainId !== chainId)
       throw fail('chain', `the RPC node is on chain ${chain.chainId}, the result on ${chainId}`);
 
-    const rebuilt = await rebuild(result, log, messages, chain, options, progress, fail);
+    const rebuilt = await rebuild(result, log, messages, chain, options, progress, fail, pass);
     chain.provider.destroy();
     const differences = diff(result, rebuilt);
     for (const difference of differences) fail('result', difference);
@@ -130,7 +145,10 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     if (options.receipt && receiptFound) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
     return { ...report(), rebuilt, result };
   } catch (error) {
-    if (!(error instanceof AuditFailed)) fail('audit', (error as Error).message);
+    // Tampering is a finding; anything else (a node or gateway that does not answer) means the audit
+    // could not run, and is thrown.
+    if (error instanceof DocumentMismatch) fail('documents', error.message);
+    else if (!(error instanceof AuditFailed)) throw error;
     return { ...report(), result };
   }
 }
@@ -150,8 +168,8 @@ async function readLog(
       previousBatch: string | null;
       entries: Record<string, string>[];
     };
-    if (batch.type !== 'LogBatch' || batch.space !== result.log.space)
-      throw new Error(`${cid} is not a log batch of space ${result.log.space}`);
+    if (batch?.type !== 'LogBatch' || batch.space !== result.log.space)
+      throw new DocumentMismatch(`${cid} is not a log batch of space ${result.log.space}`);
     batches.unshift(batch);
     cid = batch.previousBatch;
   }
@@ -192,7 +210,8 @@ async function verifyMessages(
       await verifySigner(id, envelope.sig, signed.message.from, provider);
       messages.push({ ...signed, entry } as VerifiedMessage);
     } catch (error) {
-      fail('signatures', `log entry ${entry.sequence} (${entry.cid}): ${(error as Error).message}`);
+      if (!(error instanceof MessageError || error instanceof DocumentMismatch)) throw error;
+      fail('signatures', `log entry ${entry.sequence} (${entry.cid}): ${error.message}`);
     }
   }
   return messages;
@@ -206,31 +225,56 @@ async function rebuild(
   options: AuditOptions,
   progress: (line: string) => void,
   fail: (check: string, detail: string) => Error,
+  pass: (check: string, detail: string) => void,
 ): Promise<ResultDocument> {
-  const proposalMessage = messages.find((m) => m.entry.id === options.proposalId && m.primaryType === 'Proposal');
+  const proposalMessage = messages.find((m) => m.entry.id === options.proposalId);
   if (!proposalMessage || proposalMessage.primaryType !== 'Proposal')
     throw fail('proposal', `proposal ${options.proposalId} is not in the log`);
   const proposal = proposalMessage.message;
-  const about = messages.filter((m) => m.primaryType !== 'Proposal' && m.message.proposal === options.proposalId);
-  const supporters = about.filter((m) => m.primaryType === 'Support');
-  const voters = about.filter((m) => m.primaryType === 'Vote');
-  const cancel = about.find((m) => m.primaryType === 'CancelProposal' && m.message.from === proposal.from);
+  // The rules come from the document the proposal signed, never from what is audited.
+  const rules = await readRules(proposal.rules, proposal.space, chain.chainId, options.source, fail);
+  pass('rules', `the proposal signed rules ${proposal.rules} (${rulesCid(proposal.rules).toString()})`);
 
   const scratch = await openDatabase(`file:${options.scratchDir}/audit-power.db`);
   const power = createPowerService({ chain, db: scratch });
   try {
     const historic = await power.historicState();
     if (!historic.ok) throw fail('chain', `the RPC node cannot serve the snapshot block: ${historic.reason}`);
-    const space = { strategies: result.strategies as StrategyConfig[] } as Space;
-    const addresses = [...new Set([...supporters, ...voters].map((m) => m.message.from))];
+    const space = { strategies: rules.strategies } as Space;
+    const about = messages.filter((m) => m.primaryType !== 'Proposal' && m.message.proposal === options.proposalId);
+    const addresses = [...new Set([proposal.from, ...about.map((m) => m.message.from)])];
     progress(`power: reading ${addresses.length} address(es) and the weighted total at block ${proposal.snapshot}`);
-    const [powers, totalPower] = await Promise.all([
+    const [powers, totalPower, headWhenProposed] = await Promise.all([
       power.powerAt(space, addresses, proposal.snapshot),
       power.totalPowerAt(space, proposal.snapshot),
+      headAround(chain.provider, proposalMessage.entry.receivedAt, MAX_FUTURE_SKEW_SECONDS),
     ]);
     const powerOf = (address: string) => powers.get(address)?.total ?? 0n;
 
-    const supports: ResultSupport[] = supporters.map((m) => ({
+    const lifecycle = lifecycleRules(rules);
+    const replay = replayProposal(
+      proposalMessage,
+      messages,
+      {
+        lifecycle,
+        admins: rules.admins,
+        proposalThreshold: { iotx: rules.proposalThreshold, wei: parseUnits(rules.proposalThreshold, 18) },
+        snapshotMaxAgeBlocks: rules.snapshotMaxAgeBlocks,
+      },
+      { totalPower, powerOf, headWhenProposed },
+    );
+    const refusals = [...logRefusals(result.log.space, messages), ...replay.refusals].sort(
+      (a, b) => a.sequence - b.sequence,
+    );
+    for (const refusal of refusals)
+      fail(
+        'admission',
+        `log entry ${refusal.sequence}: ingest would have refused it (${refusal.code}): ${refusal.detail}`,
+      );
+    if (refusals.length === 0)
+      pass('admission', `every entry of the log is one that ingest admits, by the rules the proposal signed`);
+
+    const supports: ResultSupport[] = replay.supports.map((m) => ({
       supporter: m.message.from,
       power: powerOf(m.message.from),
       timestamp: m.message.timestamp,
@@ -239,7 +283,7 @@ async function rebuild(
       cid: m.entry.cid,
       sequence: m.entry.sequence,
     }));
-    const votes: ResultVote[] = voters.map((m) => ({
+    const votes: ResultVote[] = replay.votes.map((m) => ({
       id: m.entry.id,
       voter: m.message.from,
       choice: (m.primaryType === 'Vote' ? m.message.choice : 1) as Choice,
@@ -249,14 +293,8 @@ async function rebuild(
       cid: m.entry.cid,
       sequence: m.entry.sequence,
     }));
-    const rules = result.rules as LifecycleRules;
-    const facts = {
-      kind: proposal.kind,
-      createdAt: proposalMessage.entry.receivedAt,
-      totalPower,
-      ...(cancel ? { canceledAt: cancel.entry.receivedAt } : {}),
-    };
-    const end = settledAt(proposalStatus(facts, rules, supports, votes, Number.MAX_SAFE_INTEGER), facts.canceledAt);
+    const facts = replay.ledger.facts;
+    const end = settledAt(proposalStatus(facts, lifecycle, supports, votes, Number.MAX_SAFE_INTEGER), facts.canceledAt);
     if (end === undefined) throw fail('lifecycle', 'by the log, this proposal is not settled yet');
     const lastEntry = log.at(-1)!;
     return buildResultDocument({
@@ -275,17 +313,37 @@ async function rebuild(
             ? actionsHash(proposal.actions.map((a) => ({ ...a, value: a.value.toString() })))
             : null,
       },
-      rules,
-      strategies: result.strategies as StrategyConfig[],
+      rules: lifecycle,
+      strategies: rules.strategies,
       totalPower,
       supports,
       votes,
-      status: proposalStatus(facts, rules, supports, votes, end),
+      status: proposalStatus(facts, lifecycle, supports, votes, end),
       log: { to: lastEntry.sequence, head: lastEntry.head, lastBatch: result.log.lastBatch },
     });
   } finally {
     await scratch.close();
   }
+}
+
+/** The rules document a proposal signed, fetched by its digest and checked against the schema. */
+async function readRules(
+  digest: string,
+  space: string,
+  chainId: number,
+  source: DocumentSource,
+  fail: (check: string, detail: string) => Error,
+): Promise<RulesDocument> {
+  const cid = rulesCid(digest).toString();
+  const parsed = rulesDocumentSchema.safeParse(await source.get(cid));
+  if (!parsed.success)
+    throw fail('rules', `the rules document ${cid} the proposal signed is not one: ${parsed.error.issues[0]!.message}`);
+  if (parsed.data.space !== space || parsed.data.chainId !== chainId)
+    throw fail(
+      'rules',
+      `the rules the proposal signed are those of space "${parsed.data.space}" on chain ${parsed.data.chainId}, not "${space}" on ${chainId}`,
+    );
+  return parsed.data;
 }
 
 /** Every path where the pinned result and the rebuilt one differ. */
@@ -330,10 +388,14 @@ function receiptInLog(
     return false;
   }
   const entry = log.find((candidate) => candidate.sequence === receipt.sequence);
-  if (!entry || entry.id !== receipt.id || entry.head !== receipt.head) {
+  const signed = { id: receipt.id, cid: receipt.cid, receivedAt: receipt.received, head: receipt.head };
+  const differing = entry
+    ? (Object.keys(signed) as (keyof typeof signed)[]).filter((field) => entry[field] !== signed[field])
+    : [];
+  if (!entry || differing.length > 0) {
     fail(
       'receipt',
-      `the service signed that message ${receipt.id} is entry ${receipt.sequence} with head ${receipt.head}, but the log ${entry ? `has ${entry.id} there with head ${entry.head}` : 'has no entry there'}: the log was rewritten`,
+      `the service signed that message ${receipt.id} is entry ${receipt.sequence} (${JSON.stringify(signed)}), but the log ${entry ? `has ${differing.map((field) => `${field} ${String(entry[field])}`).join(', ')} there` : 'has no entry there'}: the log was rewritten`,
     );
     return false;
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { decodeDocument, encodeDocument, parseCid, type CID } from '../ipfs/codec.js';
+import { decodeDocument, DocumentMismatch, encodeDocument, parseCid, type CID } from '../ipfs/codec.js';
 import { openEmbeddedIpfs } from '../ipfs/embedded.js';
 
 /** Where the audit reads documents: any IPFS gateway, or a local node's files. Nothing is trusted. */
@@ -33,9 +33,14 @@ async function verified(cid: CID, bytes: Uint8Array): Promise<unknown> {
   try {
     return await decodeDocument(cid, bytes);
   } catch {
-    const document: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    let document: unknown;
+    try {
+      document = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    } catch {
+      throw new DocumentMismatch(`${cid}: the gateway's bytes are not the document the CID names`);
+    }
     if (!(await encodeDocument(document)).cid.equals(cid))
-      throw new Error(`${cid}: the gateway's document does not match the CID`);
+      throw new DocumentMismatch(`${cid}: the gateway's document does not match the CID`);
     return document;
   }
 }

@@ -2,7 +2,14 @@ import { AddressError, parseAddress } from '../address.js';
 import type { Chain } from '../chain/provider.js';
 import { weiToText, type Database, type DbTx } from '../db/index.js';
 import { encodeDocument } from '../ipfs/codec.js';
-import { proposalStatus } from '../lifecycle/index.js';
+import {
+  admit,
+  checkProposalPower,
+  checkSpace,
+  checkStakingState,
+  checkTimestamp,
+  receivedTime,
+} from '../lifecycle/admission.js';
 import { actionsHash, messageDigest } from '../messages/digest.js';
 import { MessageError } from '../messages/errors.js';
 import { messageDocument, normalizeMessage } from '../messages/normalize.js';
@@ -10,12 +17,11 @@ import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
 import { canonicalSignature, verifySigner } from '../messages/signature.js';
 import { PowerError } from '../power/errors.js';
 import { spaceRules, type SpaceRules } from '../spaces/rules.js';
-import { findProposal, proposalFacts, proposalRecords, type StoredProposal } from '../proposals/repository.js';
+import { findProposal, proposalLedger, proposalRecords, type StoredProposal } from '../proposals/repository.js';
 import type { Space } from '../spaces/schema.js';
 import { GENESIS_HEAD, nextHead } from './log.js';
 import { KeyedMutex } from './mutex.js';
 import type { Receipt, ReceiptSigner } from './receipts.js';
-import { checkCancel, checkMarkActioned, checkSupport, checkTimestamp, checkVote } from './rules.js';
 
 /** What ingest needs of voting power (server/power). */
 export interface PowerSource {
@@ -155,25 +161,9 @@ export class Ingest {
         'data.message.snapshot',
       );
       const totalPower = await this.withPowerErrors(() => this.deps.power.totalPowerAt(space, snapshot));
-      // Support and quorum are shares of this total: at a block where no candidate holds any vote (before
-      // staking began there) nothing could ever be decided.
-      if (totalPower === 0n) {
-        throw new MessageError(
-          422,
-          'no_staking_state',
-          `the chain has no staking state at block ${snapshot}: no candidate holds any vote there, so no share of the total can be reached`,
-          'data.message.snapshot',
-        );
-      }
+      checkStakingState(totalPower, snapshot);
       const power = await this.powerOf(space, message.from, snapshot);
-      if (power < space.proposalThreshold.wei) {
-        throw new MessageError(
-          422,
-          'insufficient_power',
-          `proposing needs ${space.proposalThreshold.iotx} IOTX of power at block ${snapshot}; ${message.from} has ${power} wei`,
-          'data.message.from',
-        );
-      }
+      checkProposalPower(power, space.proposalThreshold, message.from, snapshot);
       return { ...base, power, totalPower, rules };
     }
 
@@ -185,35 +175,12 @@ export class Ingest {
         `no proposal ${signed.message.proposal}`,
         'data.message.proposal',
       );
-    if (proposal.spaceId !== space.id) {
-      throw new MessageError(
-        422,
-        'wrong_space',
-        `the proposal belongs to space "${proposal.spaceId}"`,
-        'data.message.space',
-      );
-    }
-    if (signed.primaryType === 'CancelProposal') return { ...base, power: 0n, proposal };
-    if (signed.primaryType === 'MarkActioned') {
-      if (!space.admins.includes(message.from)) {
-        throw new MessageError(
-          403,
-          'not_admin',
-          `only an admin of space "${space.id}" may mark a proposal actioned`,
-          'data.message.from',
-        );
-      }
-      return { ...base, power: 0n, proposal };
-    }
-    const power = await this.powerOf(space, message.from, proposal.snapshot);
-    if (power === 0n) {
-      throw new MessageError(
-        422,
-        'no_power',
-        `${message.from} had no voting power at the snapshot block ${proposal.snapshot}`,
-        'data.message.from',
-      );
-    }
+    checkSpace(proposal.spaceId, space.id);
+    // Power is read for support and votes only; the rules that use it are applied under the log's lock.
+    const power =
+      signed.primaryType === 'Support' || signed.primaryType === 'Vote'
+        ? await this.powerOf(space, message.from, proposal.snapshot)
+        : 0n;
     return { ...base, power, proposal };
   }
 
@@ -227,6 +194,7 @@ export class Ingest {
     try {
       return await read();
     } catch (error) {
+      if (error instanceof MessageError) throw error;
       if (error instanceof PowerError && error.code !== 'chain_unavailable') {
         throw new MessageError(422, error.code, error.message, field);
       }
@@ -263,32 +231,24 @@ export class Ingest {
             where: { spaceId_sequence: { spaceId: space.id, sequence: log.sequence } },
             select: { receivedAt: true },
           });
-    const received = Math.max(checked.received, Number(previous?.receivedAt ?? 0));
+    const received = receivedTime(checked.received, previous ? Number(previous.receivedAt) : undefined);
     const prepared = { ...checked, received };
 
-    const timing = { timestamp: signed.message.timestamp, receivedAt: received };
-    if (prepared.proposal) {
-      // Read again under the log lock: a cancel or a mark may have landed since the checks above.
+    if (prepared.proposal && signed.primaryType !== 'Proposal') {
+      // Read again under the log lock: a cancel, a mark or another support may have landed since.
       const proposal = (await findProposal(tx, prepared.proposal.id))!;
-      const { supports, votes } = await proposalRecords(tx, proposal.id);
-      const status = proposalStatus(proposalFacts(proposal), proposal.rules, supports, votes, received);
-      if (signed.primaryType === 'Support') {
-        checkSupport(
-          status,
-          timing,
-          supports.some((support) => support.voter === signed.message.from),
-        );
-      } else if (signed.primaryType === 'Vote') {
-        checkVote(status, timing);
-      } else if (signed.primaryType === 'CancelProposal') {
-        checkCancel(status, proposal, signed.message.from);
-      } else if (signed.primaryType === 'MarkActioned') {
-        checkMarkActioned(status, proposal);
-      }
+      admit(proposalLedger(proposal, await proposalRecords(tx, proposal.id)), {
+        primaryType: signed.primaryType,
+        from: signed.message.from,
+        space: signed.message.space,
+        timestamp: signed.message.timestamp,
+        receivedAt: received,
+        power: prepared.power,
+      });
     }
 
     const sequence = log.sequence + 1;
-    const head = nextHead(log.head, id);
+    const head = nextHead(log.head, { sequence, id, cid, receivedAt: received });
     const receipt = this.deps.receipts.sign({ id, cid, received, sequence, head });
     await tx.message.create({
       data: {

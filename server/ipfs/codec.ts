@@ -18,12 +18,15 @@ export async function encodeDocument(document: unknown): Promise<EncodedDocument
   return { cid: CID.createV1(dagJson.code, digest), bytes };
 }
 
+/** Bytes fetched for a CID that do not hash to it: whoever served them swapped the document. */
+export class DocumentMismatch extends Error {}
+
 /** Decodes bytes fetched for `cid`, refusing bytes that do not hash to it. */
 export async function decodeDocument(cid: CID, bytes: Uint8Array): Promise<unknown> {
   if (cid.code !== dagJson.code) throw new Error(`${cid} is not a dag-json document`);
   const digest = await sha256.digest(bytes);
   const expected = CID.createV1(dagJson.code, digest);
-  if (!expected.equals(cid.toV1())) throw new Error(`the bytes fetched for ${cid} do not match it`);
+  if (!expected.equals(cid.toV1())) throw new DocumentMismatch(`the bytes fetched for ${cid} do not match it`);
   return dagJson.decode(bytes);
 }
 

@@ -1,5 +1,6 @@
 // Snapshot block rules: a block number of the chain (not 0), not ahead of the head, not older than
 // the configured age, and readable: the node showed it serves past staking state (node-check.ts).
+import { checkSnapshotAge } from '../lifecycle/admission.js';
 import { PowerError } from './errors.js';
 import type { Blocks } from './blocks.js';
 import { checkNode, type HistoricState, type NodeCheckDeps } from './node-check.js';
@@ -31,7 +32,7 @@ export class SnapshotRules {
     if (!historic.ok) throw new PowerError(historic.code, historic.reason);
   }
 
-  /** Throws a PowerError with a stable code unless `block` may be a proposal's snapshot block. */
+  /** Throws a PowerError, or the snapshot age rule's MessageError, unless `block` may be a proposal's snapshot block. */
   async check(block: number, maxAgeBlocks: number): Promise<void> {
     assertBlockNumber(block);
     const [head] = await Promise.all([
@@ -40,15 +41,7 @@ export class SnapshotRules {
       }),
       this.requireHistoricState(),
     ]);
-    if (block > head) {
-      throw new PowerError('snapshot_in_future', `block ${block} is ahead of the chain's head (${head})`);
-    }
-    if (head - block > maxAgeBlocks) {
-      throw new PowerError(
-        'snapshot_too_old',
-        `block ${block} is ${head - block} blocks below the head (${head}); at most ${maxAgeBlocks} are allowed`,
-      );
-    }
+    checkSnapshotAge(block, { low: head, high: head }, maxAgeBlocks);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DbReader } from '../db/index.js';
+import type { ProposalLedger } from '../lifecycle/admission.js';
 import type { StrategyConfig } from '../spaces/schema.js';
 import { weiFromText } from '../db/index.js';
 import {
@@ -23,6 +24,8 @@ export interface StoredProposal {
   createdAt: number;
   totalPower: bigint;
   rules: LifecycleRules;
+  /** The admins its rules document names (who may mark it actioned). */
+  admins: string[];
   /** How power is computed for it: the space's strategies when it was proposed. */
   strategies: StrategyConfig[];
   actionsHash: string | null;
@@ -84,10 +87,10 @@ export function toStoredProposal(
   };
 }
 
-/** The stored rules document: the lifecycle rules and the strategies are what the reads need. */
-function splitRules(json: string): { rules: LifecycleRules; strategies: StrategyConfig[] } {
-  const stored = JSON.parse(json) as LifecycleRules & { strategies: StrategyConfig[] };
-  return { rules: lifecycleRules(stored), strategies: stored.strategies };
+/** The stored rules document: the lifecycle rules, the admins and the strategies are what the reads need. */
+function splitRules(json: string): { rules: LifecycleRules; admins: string[]; strategies: StrategyConfig[] } {
+  const stored = JSON.parse(json) as LifecycleRules & { admins: string[]; strategies: StrategyConfig[] };
+  return { rules: lifecycleRules(stored), admins: stored.admins, strategies: stored.strategies };
 }
 
 /** A proposal row with its result, if any. */
@@ -117,6 +120,24 @@ export function proposalFacts(proposal: StoredProposal): ProposalFacts {
     // A passed technical proposal is Queued and Executed as the relayer saw it happen on chain.
     ...(proposal.execution?.queuedAt === undefined ? {} : { queuedAt: proposal.execution.queuedAt }),
     ...(proposal.execution?.executedAt === undefined ? {} : { executedAt: proposal.execution.executedAt }),
+  };
+}
+
+/** What the admission rules read of a proposal (server/lifecycle/admission.ts). */
+export function proposalLedger(
+  proposal: StoredProposal,
+  records: Awaited<ReturnType<typeof proposalRecords>>,
+): ProposalLedger {
+  return {
+    space: proposal.spaceId,
+    snapshot: proposal.snapshot,
+    facts: proposalFacts(proposal),
+    rules: proposal.rules,
+    author: proposal.author,
+    admins: proposal.admins,
+    ...(proposal.actionedAt === undefined ? {} : { actionedAt: proposal.actionedAt }),
+    supports: records.supports,
+    votes: records.votes,
   };
 }
 

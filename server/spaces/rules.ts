@@ -1,5 +1,5 @@
 // A space's rules document: every input any rule reads (lifecycle numbers, strategies and their
-// parameters, admins, the executor, the snapshot age limit), as one DAG-JSON document with a format
+// parameters, admins, the executor, the snapshot age limit, the log anchor), as one DAG-JSON document with a format
 // version. A proposal signs its sha2-256 digest (`rules`), so the document's CID (CIDv1, dag-json,
 // sha2-256) follows from the signed field alone and anyone can fetch and check it; every Support and
 // Vote signs the proposal's id, so every signer agreed to those rules, and later changes to the
@@ -9,7 +9,7 @@ import * as dagJson from '@ipld/dag-json';
 import { CID } from 'multiformats/cid';
 import { create as createDigest } from 'multiformats/hashes/digest';
 import { z } from 'zod';
-import { spaceSchema, type Space } from './schema.js';
+import { anchorSchema, spaceSchema, type Space } from './schema.js';
 
 /** The format of the rules document; a new format is a new number. */
 export const RULES_FORMAT = 1;
@@ -37,6 +37,7 @@ export const rulesDocumentSchema = z.strictObject({
   quorumChoices: spaceSchema.shape.quorumChoices,
   admins: spaceSchema.shape.admins,
   executor: spaceSchema.shape.executor,
+  anchor: anchorSchema,
 });
 export type RulesDocument = z.infer<typeof rulesDocumentSchema>;
 
@@ -59,6 +60,7 @@ export function rulesDocument(space: Space): RulesDocument {
     quorumChoices: space.quorumChoices,
     admins: space.admins,
     executor: space.executor,
+    anchor: space.anchor,
   };
 }
 

@@ -35,6 +35,13 @@ export const strategySchema = z.discriminatedUnion('name', [
 ]);
 export type StrategyConfig = z.infer<typeof strategySchema>;
 
+/**
+ * Where the space's log heads are anchored on chain: the LogAnchor contract and the one sender whose
+ * anchors count (contracts/LogAnchor.sol). Null: not anchored, and the audit says it cannot tell a
+ * rewritten log without a receipt.
+ */
+export const anchorSchema = z.strictObject({ contract: address, sender: address }).nullable();
+
 export const spaceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
     message: 'must be lowercase letters, digits and dashes (at most 64)',
@@ -70,6 +77,7 @@ export const spaceSchema = z.strictObject({
     .refine((choices) => new Set(choices).size === choices.length, { message: 'must not repeat a choice' }),
   admins: z.array(address),
   executor: address.nullable(),
+  anchor: anchorSchema.default(null),
 });
 
 export type SpaceFile = z.input<typeof spaceSchema>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { TypedDataUtils, SignTypedDataVersion } from '@metamask/eth-sig-util';
-import { concat, keccak256, Signature, TypedDataEncoder, Wallet } from 'ethers';
+import { concat, getBytes, keccak256, sha256, Signature, toBeHex, TypedDataEncoder, Wallet, ZeroHash } from 'ethers';
+import { CID } from 'multiformats/cid';
+import { create as createDigest } from 'multiformats/hashes/digest';
 import { encodeDocument } from '../../server/ipfs/codec.js';
 import { actionsHash, messageDigest } from '../../server/messages/digest.js';
 import { MessageError } from '../../server/messages/errors.js';
@@ -248,15 +250,35 @@ describe('actions hash', () => {
 });
 
 describe('log hash chain', () => {
+  // Written out by hand from the documented encoding (docs/protocol.md), not with the code under test:
+  // keccak256(head(n-1) ‖ uint64 sequence ‖ id ‖ uint64 receivedAt ‖ CID bytes).
+  const cids = ['0x01', '0x02'].map((bytes) =>
+    CID.createV1(0x0129, createDigest(0x12, getBytes(sha256(bytes)))).toString(),
+  );
+  const handHead = (previous: string, sequence: number, id: string, receivedAt: number, cid: string) =>
+    keccak256(concat([previous, toBeHex(sequence, 8), id, toBeHex(receivedAt, 8), CID.parse(cid).bytes]));
   const ids = [1, 2, 3, 4].map((n) => keccak256(`0x0${n}`));
-  const entries = ids.reduce<{ id: string; head: string }[]>(
-    (log, id) => [...log, { id, head: nextHead(log.at(-1)?.head ?? GENESIS_HEAD, id) }],
+  const entries = ids.reduce<{ sequence: number; id: string; cid: string; receivedAt: number; head: string }[]>(
+    (log, id, index) => {
+      const entry = { sequence: index + 1, id, cid: cids[index % 2]!, receivedAt: 1_764_000_000 + index };
+      const head = handHead(log.at(-1)?.head ?? ZeroHash, entry.sequence, id, entry.receivedAt, entry.cid);
+      return [...log, { ...entry, head }];
+    },
     [],
   );
 
-  it('verifies an intact log and finds where an entry was removed or reordered', () => {
+  it('chains the previous head, the sequence, the id, the time received and the CID', () => {
+    expect(nextHead(GENESIS_HEAD, entries[0]!)).toBe(entries[0]!.head);
+    expect(nextHead(entries[2]!.head, entries[3]!)).toBe(entries[3]!.head);
     expect(firstBrokenLink(entries)).toBe(-1);
+  });
+
+  it('finds where an entry was removed, reordered, re-timed, re-pointed or renumbered', () => {
     expect(firstBrokenLink([entries[0]!, entries[2]!, entries[3]!])).toBe(1);
     expect(firstBrokenLink([entries[1]!, entries[0]!, entries[2]!, entries[3]!])).toBe(0);
+    expect(firstBrokenLink(entries.map((e, i) => (i === 2 ? { ...e, receivedAt: e.receivedAt + 1 } : e)))).toBe(2);
+    expect(firstBrokenLink(entries.map((e, i) => (i === 1 ? { ...e, cid: cids[0]! } : e)))).toBe(1);
+    expect(firstBrokenLink(entries.map((e, i) => (i === 3 ? { ...e, sequence: 5 } : e)))).toBe(3);
+    expect(firstBrokenLink(entries.map((e, i) => (i === 0 ? { ...e, cid: 'not a cid' } : e)))).toBe(0);
   });
 });

@@ -30,6 +30,7 @@ describe('rules document', () => {
       quorumChoices: ['For', 'Against', 'Abstain'],
       admins: ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'],
       executor: null,
+      anchor: null,
     });
     expect(rulesDocumentSchema.parse(document)).toEqual(document);
   });
@@ -48,6 +49,15 @@ describe('rules document', () => {
     ['an admin', { admins: [] }],
     ['the executor', { executor: '0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f' }],
     ['the snapshot age', { snapshotMaxAgeBlocks: 100 }],
+    [
+      'the log anchor',
+      {
+        anchor: {
+          contract: '0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f',
+          sender: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+        },
+      },
+    ],
     ['the proposal threshold', { proposalThreshold: '1000.5' }],
   ])('changes with %s', (_what, over) => {
     expect(spaceRules(space(over)).digest).not.toBe(spaceRules(space()).digest);
