@@ -1,12 +1,15 @@
-// npm run attest -- <proposal id> [--api <url>] [--rpc <url>] [--gateway <url>]: an external
-// attestor's step. Runs the independent audit (npm run audit); only if the pinned result matches the
-// log and the chain does it sign the executor's Outcome with ATTESTOR_PRIVATE_KEY and submit it to
-// POST /api/attestations. Exit code 0: attested; 1: refused (the audit disagrees); 2: could not run.
+// npm run attest -- <proposal id> --space <id> --executor <address> [--api <url>] [--rpc <url>]
+// [--gateway <url>]: an external attestor's step. The attestor names the space and the executor it
+// attests for; nothing it signs comes from the service's word. Runs the independent audit (npm run
+// audit); only if the pinned result matches the log and the chain, the proposal is of that space, and
+// the rules it signed name that executor, does it sign the executor's Outcome with
+// ATTESTOR_PRIVATE_KEY and submit it to POST /api/attestations. Exit code 0: attested; 1: refused
+// (the audit disagrees, or the proposal is not for this space and executor); 2: could not run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Wallet } from 'ethers';
+import { getAddress, isAddress, Wallet } from 'ethers';
 import { auditProposal } from '../server/audit/audit.js';
 import { gatewaySource } from '../server/audit/source.js';
 import { executorDomain, OUTCOME_TYPES } from '../server/execution/executor.js';
@@ -18,24 +21,29 @@ async function main(): Promise<number> {
       api: { type: 'string', default: 'http://127.0.0.1:8080' },
       rpc: { type: 'string', default: process.env.RPC_URL || 'http://127.0.0.1:8545' },
       gateway: { type: 'string' },
+      space: { type: 'string' },
+      executor: { type: 'string' },
     },
   });
   const proposalId = positionals[0]?.toLowerCase();
   const key = process.env.ATTESTOR_PRIVATE_KEY;
-  if (!proposalId || !/^0x[0-9a-f]{64}$/.test(proposalId) || !key) {
+  if (!proposalId || !/^0x[0-9a-f]{64}$/.test(proposalId) || !key || !values.space || !values.executor) {
     console.error(
-      'usage: ATTESTOR_PRIVATE_KEY=0x… npm run attest -- <proposal id> [--api <url>] [--rpc <url>] [--gateway <url>]',
+      'usage: ATTESTOR_PRIVATE_KEY=0x… npm run attest -- <proposal id> --space <id> --executor <address> [--api <url>] [--rpc <url>] [--gateway <url>]',
     );
     return 2;
   }
+  if (!isAddress(values.executor)) {
+    console.error(`--executor: not an address: ${values.executor}`);
+    return 2;
+  }
+  const executor = getAddress(values.executor);
   const api = values.api!.replace(/\/+$/, '');
+  // Only a pointer: the audit verifies everything it names.
   const proposal = (await (await fetch(`${api}/api/proposals/${proposalId}`)).json()) as {
-    space: string;
     result: { cid: string } | null;
   };
   if (!proposal.result) throw new Error(`proposal ${proposalId} has no result yet`);
-  const space = (await (await fetch(`${api}/api/spaces/${proposal.space}`)).json()) as { executor: string | null };
-  if (!space.executor) throw new Error(`space ${proposal.space} has no executor`);
 
   const scratchDir = mkdtempSync(path.join(tmpdir(), 'gov-attest-'));
   try {
@@ -53,11 +61,23 @@ async function main(): Promise<number> {
       console.log('\nNot attesting: the audit does not confirm a passed technical proposal.');
       return 1;
     }
+    if (report.rebuilt.proposal.space !== values.space) {
+      console.log(
+        `\nNot attesting: the proposal is of space "${report.rebuilt.proposal.space}", not "${values.space}".`,
+      );
+      return 1;
+    }
+    if (report.rules?.executor !== executor) {
+      console.log(
+        `\nNot attesting: the rules the proposal signed name the executor ${report.rules?.executor ?? 'none'}, not ${executor}.`,
+      );
+      return 1;
+    }
     // The actions hash comes from the signed proposal as the audit read it, not from the service.
     const outcome = { proposalId, actionsHash: report.rebuilt.proposal.actionsHash, resultCid: proposal.result.cid };
     const wallet = new Wallet(key);
     const signature = await wallet.signTypedData(
-      executorDomain(Number(report.rebuilt.chainId), space.executor),
+      executorDomain(Number(report.rebuilt.chainId), executor),
       OUTCOME_TYPES,
       outcome,
     );

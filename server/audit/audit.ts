@@ -53,6 +53,8 @@ export interface AuditReport {
   findings: AuditFinding[];
   /** The result as the audit rebuilt it (undefined when it could not get that far). */
   rebuilt?: ResultDocument;
+  /** The rules document the proposal signed, as the audit read it from IPFS. */
+  rules?: RulesDocument;
   result?: ResultDocument;
 }
 
@@ -130,7 +132,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     if (chain.chainId !== chainId)
       throw fail('chain', `the RPC node is on chain ${chain.chainId}, the result on ${chainId}`);
 
-    const rebuilt = await rebuild(result, log, messages, chain, options, progress, fail, pass);
+    const { rebuilt, rules } = await rebuild(result, log, messages, chain, options, progress, fail, pass);
     chain.provider.destroy();
     const differences = diff(result, rebuilt);
     for (const difference of differences) fail('result', difference);
@@ -143,7 +145,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
             : `, support ${rebuilt.support.power} of ${rebuilt.support.threshold} needed`),
       );
     if (options.receipt && receiptFound) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
-    return { ...report(), rebuilt, result };
+    return { ...report(), rebuilt, rules, result };
   } catch (error) {
     // Tampering is a finding; anything else (a node or gateway that does not answer) means the audit
     // could not run, and is thrown.
@@ -226,7 +228,7 @@ async function rebuild(
   progress: (line: string) => void,
   fail: (check: string, detail: string) => Error,
   pass: (check: string, detail: string) => void,
-): Promise<ResultDocument> {
+): Promise<{ rebuilt: ResultDocument; rules: RulesDocument }> {
   const proposalMessage = messages.find((m) => m.entry.id === options.proposalId);
   if (!proposalMessage || proposalMessage.primaryType !== 'Proposal')
     throw fail('proposal', `proposal ${options.proposalId} is not in the log`);
@@ -297,7 +299,7 @@ async function rebuild(
     const end = settledAt(proposalStatus(facts, lifecycle, supports, votes, Number.MAX_SAFE_INTEGER), facts.canceledAt);
     if (end === undefined) throw fail('lifecycle', 'by the log, this proposal is not settled yet');
     const lastEntry = log.at(-1)!;
-    return buildResultDocument({
+    const rebuilt = buildResultDocument({
       chainId: chain.chainId,
       proposal: {
         id: options.proposalId,
@@ -321,6 +323,7 @@ async function rebuild(
       status: proposalStatus(facts, lifecycle, supports, votes, end),
       log: { to: lastEntry.sequence, head: lastEntry.head, lastBatch: result.log.lastBatch },
     });
+    return { rebuilt, rules };
   } finally {
     await scratch.close();
   }

@@ -149,15 +149,39 @@ describe('executing a passed technical proposal', () => {
       (await api().post('/api/attestations').send({ proposalId: id, signature: forged }).expect(403)).body.error.code,
     ).toBe('not_attestor');
 
-    // The external attestor audits first, then signs and submits.
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/attest.ts', id, '--api', stack.service.url, '--rpc', stack.chain.url],
-      {
-        env: { ...process.env, ATTESTOR_PRIVATE_KEY: externalAttestor.privateKey },
-      },
-    );
-    expect(stdout).toMatch(/Attested as/);
+    // The external attestor names the space and the executor it attests for itself; the audit runs
+    // first. For another executor, or another space, it signs nothing.
+    const attest = (space: string, executor: string) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/attest.ts',
+          id,
+          '--space',
+          space,
+          '--executor',
+          executor,
+          '--api',
+          stack.service.url,
+          '--rpc',
+          stack.chain.url,
+        ],
+        { env: { ...process.env, ATTESTOR_PRIVATE_KEY: externalAttestor.privateKey } },
+      ).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+    const otherExecutor = await attest('test', devWallet(7).address);
+    expect(otherExecutor.code).toBe(1);
+    expect(otherExecutor.stdout).toContain(`the rules the proposal signed name the executor ${EXECUTOR}`);
+    const otherSpace = await attest('elsewhere', EXECUTOR);
+    expect(otherSpace.code).toBe(1);
+    expect(otherSpace.stdout).toContain('the proposal is of space "test", not "elsewhere"');
+    expect((await api().get(`/api/proposals/${id}/attestations`)).body.attestations).toHaveLength(1);
+    const attested = await attest('test', EXECUTOR);
+    expect(attested).toMatchObject({ code: 0, stdout: expect.stringMatching(/Attested as/) });
     attestations = (await api().get(`/api/proposals/${id}/attestations`)).body.attestations;
     expect(attestations).toHaveLength(2);
 
