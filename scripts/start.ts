@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { startService, type RunningService } from '../server/service.js';
 import { loadServiceKey } from '../server/ingest/receipts.js';
 import { ensureDemoExecutor } from './lib/demo-executor.js';
+import { ensureLocalLogAnchor, LOCAL_ANCHOR_SENDER } from './lib/log-anchor.js';
 import { seedDemoStake, demoStakeSummary } from './lib/demo-stake.js';
 import { LOCAL_CHAIN_ID, startLocalChain, type LocalChain } from './lib/local-chain.js';
 import { MULTICALL3_ADDRESS, installMulticall3 } from './lib/multicall-standin.js';
@@ -44,9 +45,14 @@ async function main() {
     running.localChain = await startLocalChain({ port: config.localChainPort || undefined });
     rpcUrl = running.localChain.url;
   }
-  await prepareDevelopmentChain(rpcUrl, new Wallet(loadServiceKey(config.servicePrivateKey, config.dataDir)).address);
+  const development = await prepareDevelopmentChain(
+    rpcUrl,
+    new Wallet(loadServiceKey(config.servicePrivateKey, config.dataDir)).address,
+  );
+  // On the development chain, a development account anchors the demo space's log unless a key is set.
+  const anchorPrivateKey = config.anchorPrivateKey ?? (development ? LOCAL_ANCHOR_SENDER.privateKey : undefined);
 
-  const service = await startService({ ...config, rpcUrl }, log);
+  const service = await startService({ ...config, rpcUrl, anchorPrivateKey }, log);
   running.service = service;
   console.log(`
 IoTeX Governance is running
@@ -59,20 +65,25 @@ IoTeX Governance is running
 Press Ctrl-C to stop.`);
 }
 
-/** On a development chain (id 31337): Multicall3, the staking stand-in, the demo stake and the demo executor, once. */
-async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string) {
+/**
+ * On a development chain (id 31337): Multicall3, the staking stand-in, the demo stake, the demo executor
+ * and the log anchor, once. Whether it is one.
+ */
+async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string): Promise<boolean> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
   try {
     const chainId = Number(await provider.send('eth_chainId', []));
     if (chainId !== LOCAL_CHAIN_ID) {
       log(`chain id ${chainId} is not the development chain: nothing deployed or seeded`);
-      return;
+      return false;
     }
     if ((await installMulticall3(provider)).installed) log(`Multicall3 installed at ${MULTICALL3_ADDRESS}`);
     const { seeded, blockNumber } = await seedDemoStake(provider);
     log(seeded ? `demo stake seeded (visible from block ${blockNumber}):` : 'demo stake already on the chain:');
     console.log(demoStakeSummary());
     await ensureDemoExecutor(provider, serviceAddress, log);
+    log(`log anchor at ${await ensureLocalLogAnchor(provider)} (anchored by ${LOCAL_ANCHOR_SENDER.address})`);
+    return true;
   } finally {
     provider.destroy();
   }

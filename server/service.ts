@@ -14,7 +14,8 @@ import { loadServiceKey, ReceiptSigner } from './ingest/receipts.js';
 import { pinPass } from './ipfs/pin-worker.js';
 import { createPowerService } from './power/index.js';
 import { relayerPass } from './execution/relayer.js';
-import { schedulerPass } from './scheduler/scheduler.js';
+import { schedulerPass, type SchedulerDeps } from './scheduler/scheduler.js';
+import { Anchorer } from './anchor/anchorer.js';
 import { loadSpaces } from './spaces/load.js';
 import { spaceRules } from './spaces/rules.js';
 import { Lease, runPeriodically } from './workers/lease.js';
@@ -26,6 +27,8 @@ export interface RunningService {
   db: Database;
   ipfs: IpfsStore;
   spaces: Map<string, Space>;
+  /** One scheduler pass with the service's own dependencies (tests run it by hand with workers off). */
+  schedulerPass(): ReturnType<typeof schedulerPass>;
   close(): Promise<void>;
 }
 
@@ -108,6 +111,9 @@ export async function startService(
       signerLimiter: addressLimiter,
     });
 
+    const anchorer = await openAnchorer(config, spaces, { db, ipfs, chain, clock }, log);
+    const schedulerDeps: SchedulerDeps = { db, ipfs, chainId: chain.chainId, clock, spaces, anchorer };
+
     if (options.workers !== false) {
       const interval = options.workerIntervalMs ?? 1_000;
       const pinWorker = runPeriodically(
@@ -124,7 +130,7 @@ export async function startService(
         new Lease(db, 'scheduler', 10_000, clock),
         interval,
         async () => {
-          const { results } = await schedulerPass({ db, ipfs, chainId: chain.chainId, clock });
+          const { results } = await schedulerPass(schedulerDeps);
           if (results > 0) log(`scheduler: wrote ${results} result document(s)`);
         },
         (error) => log(`scheduler: ${(error as Error).message}`),
@@ -166,11 +172,59 @@ export async function startService(
     const server = await listen(app, config.port, config.host);
     closers.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
-    return { url: `http://${config.host}:${port}`, chain, db, ipfs, spaces, close: closeAll };
+    return {
+      url: `http://${config.host}:${port}`,
+      chain,
+      db,
+      ipfs,
+      spaces,
+      schedulerPass: () => schedulerPass(schedulerDeps),
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The anchor sender, when a space's rules name a log anchor: ANCHOR_PRIVATE_KEY must be that sender's
+ * key and the contract must be deployed, or the service does not start (its results could never be
+ * written). A space with no anchor is served, with a warning: its results cannot pass the audit.
+ */
+async function openAnchorer(
+  config: Config,
+  spaces: Map<string, Space>,
+  deps: { db: Database; ipfs: IpfsStore; chain: Chain; clock: () => number },
+  log: Log,
+): Promise<Anchorer | undefined> {
+  const wallet = config.anchorPrivateKey ? new Wallet(config.anchorPrivateKey, deps.chain.provider) : undefined;
+  for (const space of spaces.values()) {
+    if (!space.anchor) {
+      log(
+        `anchor: WARNING: space "${space.id}" names no log anchor, so its results cannot pass the audit (npm run deploy-anchor)`,
+      );
+      continue;
+    }
+    const { contract, sender } = space.anchor;
+    if (wallet?.address !== sender) {
+      throw new Error(
+        `space "${space.id}" has its log anchored by ${sender}: set ANCHOR_PRIVATE_KEY to that account's key${wallet ? ` (it is ${wallet.address})` : ''}`,
+      );
+    }
+    if ((await deps.chain.provider.getCode(contract)) === '0x') {
+      throw new Error(`space "${space.id}" names the log anchor ${contract}, but no contract is deployed there`);
+    }
+    log(`anchor: ${space.id}'s log is anchored at ${contract} by ${sender}`);
+  }
+  if (!wallet) return undefined;
+  return new Anchorer({
+    db: deps.db,
+    ipfs: deps.ipfs,
+    wallet,
+    intervalSeconds: config.anchorIntervalSeconds,
+    clock: deps.clock,
+  });
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {

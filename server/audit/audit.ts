@@ -23,6 +23,8 @@ import {
 } from '../results/document.js';
 import { rulesCid, rulesDocumentSchema, type RulesDocument } from '../spaces/rules.js';
 import type { Space } from '../spaces/schema.js';
+import { connectLogAnchor, readAnchors, type Anchor } from '../anchor/contract.js';
+import { anchorProblems, keyInForce } from './anchors.js';
 import { headAround } from './block-time.js';
 import { logRefusals, replayProposal } from './replay.js';
 import type { DocumentSource } from './source.js';
@@ -106,8 +108,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
   try {
     const log = await readLog(result, options.source, progress);
     const receiptFound =
-      options.receipt !== undefined &&
-      receiptInLog(options.receipt, log, Number(result.chainId), options.receiptSigner, pass, fail);
+      options.receipt !== undefined && receiptInLog(options.receipt, log, Number(result.chainId), pass, fail);
     const brokenAt = firstBrokenLink(log);
     const gaps = log.filter((entry, index) => entry.sequence !== index + 1);
     if (gaps.length > 0)
@@ -126,14 +127,20 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
 
     const chainId = Number(result.chainId);
     const chain = await connectChain(options.rpcUrl);
-    const messages = await verifyMessages(log, options.source, chainId, chain.provider, progress, fail);
-    if (findings.some((f) => !f.ok)) throw new AuditFailed();
-    pass('signatures', `${messages.length} messages: every document hashes to its id and is signed by its sender`);
-    if (chain.chainId !== chainId)
-      throw fail('chain', `the RPC node is on chain ${chain.chainId}, the result on ${chainId}`);
-
-    const { rebuilt, rules } = await rebuild(result, log, messages, chain, options, progress, fail, pass);
-    chain.provider.destroy();
+    let rebuilt: ResultDocument, rules: RulesDocument, messages: VerifiedMessage[];
+    try {
+      messages = await verifyMessages(log, options.source, chainId, chain.provider, progress, fail);
+      if (findings.some((f) => !f.ok)) throw new AuditFailed();
+      pass('signatures', `${messages.length} messages: every document hashes to its id and is signed by its sender`);
+      if (chain.chainId !== chainId)
+        throw fail('chain', `the RPC node is on chain ${chain.chainId}, the result on ${chainId}`);
+      let settled: number;
+      ({ rebuilt, rules, settled } = await rebuild(result, log, messages, chain, options, progress, fail, pass));
+      const anchors = await checkAnchors(log, rules, settled, chain, progress, pass, fail);
+      if (options.receipt && receiptFound) receiptKey(options.receipt, anchors, options.receiptSigner, pass, fail);
+    } finally {
+      chain.provider.destroy();
+    }
     const differences = diff(result, rebuilt);
     for (const difference of differences) fail('result', difference);
     if (differences.length === 0)
@@ -228,7 +235,7 @@ async function rebuild(
   progress: (line: string) => void,
   fail: (check: string, detail: string) => Error,
   pass: (check: string, detail: string) => void,
-): Promise<{ rebuilt: ResultDocument; rules: RulesDocument }> {
+): Promise<{ rebuilt: ResultDocument; rules: RulesDocument; settled: number }> {
   const proposalMessage = messages.find((m) => m.entry.id === options.proposalId);
   if (!proposalMessage || proposalMessage.primaryType !== 'Proposal')
     throw fail('proposal', `proposal ${options.proposalId} is not in the log`);
@@ -323,10 +330,43 @@ async function rebuild(
       status: proposalStatus(facts, lifecycle, supports, votes, end),
       log: { to: lastEntry.sequence, head: lastEntry.head, lastBatch: result.log.lastBatch },
     });
-    return { rebuilt, rules };
+    return { rebuilt, rules, settled: end };
   } finally {
     await scratch.close();
   }
+}
+
+/**
+ * The anchors of the sender the rules name, checked against the log (server/audit/anchors.ts); a
+ * space whose rules name no anchor fails: without one, only a receipt can show a rewritten log.
+ */
+async function checkAnchors(
+  log: LogEntry[],
+  rules: RulesDocument,
+  settled: number,
+  chain: Awaited<ReturnType<typeof connectChain>>,
+  progress: (line: string) => void,
+  pass: (check: string, detail: string) => void,
+  fail: (check: string, detail: string) => Error,
+): Promise<Anchor[]> {
+  if (!rules.anchor) {
+    fail(
+      'anchors',
+      `the rules name no log anchor: a log cut or rewritten by the service cannot be told from the real one without a receipt`,
+    );
+    return [];
+  }
+  const { contract, sender } = rules.anchor;
+  const anchors = await readAnchors(chain.provider, connectLogAnchor(contract, chain.provider), sender, rules.space);
+  progress(`anchors: ${anchors.length} by ${sender} at ${contract}`);
+  const problems = anchorProblems(log, anchors, settled);
+  for (const problem of problems) fail('anchors', problem);
+  if (problems.length === 0)
+    pass(
+      'anchors',
+      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled, and no entry was received after the anchor covering it`,
+    );
+  return anchors;
 }
 
 /** The rules document a proposal signed, fetched by its digest and checked against the schema. */
@@ -381,13 +421,12 @@ function receiptInLog(
   receipt: Receipt,
   log: LogEntry[],
   chainId: number,
-  expectedSigner: string | undefined,
   pass: (check: string, detail: string) => void,
   fail: (check: string, detail: string) => Error,
 ): boolean {
   const signer = receiptSigner(receipt, chainId);
-  if (signer !== receipt.signer || (expectedSigner && signer !== expectedSigner)) {
-    fail('receipt', `the receipt is signed by ${signer}, not by the service (${expectedSigner ?? receipt.signer})`);
+  if (signer !== receipt.signer) {
+    fail('receipt', `the receipt's signature is by ${signer}, not by the ${receipt.signer} it names`);
     return false;
   }
   const entry = log.find((candidate) => candidate.sequence === receipt.sequence);
@@ -404,6 +443,25 @@ function receiptInLog(
   }
   pass('receipt', `message ${receipt.id} is in the log at sequence ${receipt.sequence}`);
   return true;
+}
+
+/** Whether a receipt is signed by the key in force at its sequence: the anchors', else the service's published one. */
+function receiptKey(
+  receipt: Receipt,
+  anchors: readonly Anchor[],
+  published: string | undefined,
+  pass: (check: string, detail: string) => void,
+  fail: (check: string, detail: string) => Error,
+) {
+  const anchored = keyInForce(anchors, receipt.sequence);
+  const expected = anchored ?? published;
+  if (expected === undefined) return;
+  if (receipt.signer !== expected) {
+    fail(
+      'receipt',
+      `the receipt is signed by ${receipt.signer}, but the key in force at sequence ${receipt.sequence} is ${expected} (${anchored ? 'as anchored' : 'as the service publishes it'})`,
+    );
+  } else pass('receipt', `signed by ${expected}, the key in force at sequence ${receipt.sequence}`);
 }
 
 /** Whether a vote a receipt names is counted, by the pinned result and by the rebuilt one. */

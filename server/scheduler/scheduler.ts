@@ -1,3 +1,4 @@
+import type { Anchorer, AnchoredSpace } from '../anchor/anchorer.js';
 import { createIfAbsent, type Database } from '../db/index.js';
 import { encodeDocument } from '../ipfs/codec.js';
 import { pinLogBatches } from '../ipfs/pin-worker.js';
@@ -5,6 +6,7 @@ import type { IpfsStore } from '../ipfs/store.js';
 import { loadProposal, proposalRecords, type StoredProposal } from '../proposals/repository.js';
 import { statusOf } from '../proposals/view.js';
 import { buildResultDocument, settledAt } from '../results/document.js';
+import type { Space } from '../spaces/schema.js';
 import { timeline } from './timeline.js';
 
 // Moves proposals through the lifecycle on time with no traffic: records each state as it is
@@ -18,6 +20,9 @@ export interface SchedulerDeps {
   chainId: number;
   /** Unix milliseconds. */
   clock: () => number;
+  spaces: Map<string, Space>;
+  /** Anchors the logs of spaces whose rules name an anchor (required when any does). */
+  anchorer?: Anchorer;
 }
 
 /** States after which nothing more happens to a proposal (the scheduler stops looking at it). */
@@ -39,6 +44,9 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
     (row) => !(settled.has(row.id) && withResult.has(row.id)),
   );
 
+  // A growing log is anchored on its interval.
+  for (const space of deps.spaces.values()) if (space.anchor) await anchorerOf(deps).anchor(anchored(space));
+
   let events = 0;
   let results = 0;
   for (const row of open) {
@@ -54,12 +62,34 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
     }
     const settledTime = settledAt(status, proposal.canceledAt);
     if (!withResult.has(proposal.id) && settledTime !== undefined && now >= settledTime) {
-      await writeResult(deps, proposal, records, now);
-      results++;
+      if (await anchoredSince(deps, proposal.spaceId, settledTime)) {
+        await writeResult(deps, proposal, records, now);
+        results++;
+      }
     }
   }
   return { events, results };
 }
+
+/**
+ * Whether the space's log is anchored at a block no earlier than `time`, anchoring it now if not (an
+ * unanchored space needs none). The result is written only then, so its log reaches an anchor made
+ * after the outcome was settled, and no message can be slipped into it later unseen.
+ */
+async function anchoredSince(deps: SchedulerDeps, spaceId: string, time: number): Promise<boolean> {
+  const space = deps.spaces.get(spaceId);
+  if (!space?.anchor) return true;
+  const last = await anchorerOf(deps).anchor(anchored(space), { notBefore: time });
+  // The chain's clock may still be behind the service's: the next pass anchors again.
+  return last !== undefined && last.timestamp >= time;
+}
+
+function anchorerOf(deps: SchedulerDeps): Anchorer {
+  if (!deps.anchorer) throw new Error('a space names a log anchor, but the scheduler has no anchor key');
+  return deps.anchorer;
+}
+
+const anchored = (space: Space) => space as AnchoredSpace;
 
 async function writeResult(
   deps: SchedulerDeps,

@@ -6,11 +6,10 @@ import request from 'supertest';
 import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
 import { spaceRules } from '../../server/spaces/rules.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
-import { schedulerPass } from '../../server/scheduler/scheduler.js';
 import { deployExecutor } from '../../scripts/lib/executor.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
 import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
-import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
 
 // A technical proposal that moves treasury funds and calls a target contract goes all the way:
 // proposed, supported, voted, passed, attested (by the service and by an external attestor who audits
@@ -37,7 +36,7 @@ beforeAll(async () => {
       RELAYER_PRIVATE_KEY: devWallet(5).privateKey,
       RATE_LIMIT_ADDRESS_PER_MINUTE: '1000',
     },
-    [{ ...TEST_SPACE, executor: EXECUTOR }],
+    [{ ...ANCHORED_TEST_SPACE, executor: EXECUTOR }],
     { workers: false },
   );
   const signer = deployer.connect(stack.provider);
@@ -118,10 +117,10 @@ describe('executing a passed technical proposal', () => {
         .expect(200)
     ).body.id as string;
     await send(medium, 'Support', { proposal: id });
-    stack.clock.now += TEST_SPACE.votingDelaySeconds;
+    await stack.advance(TEST_SPACE.votingDelaySeconds);
     await send(large, 'Vote', { proposal: id, choice: 1, reason: 'pay them' });
-    stack.clock.now += TEST_SPACE.votingPeriodSeconds;
-    await schedulerPass({ db: stack.service.db, ipfs: stack.service.ipfs, chainId: CHAIN_ID, clock: clockMs });
+    await stack.advance(TEST_SPACE.votingPeriodSeconds);
+    await stack.service.schedulerPass();
     await pinPass(stack.service.db, stack.service.ipfs, clockMs);
     expect((await api().get(`/api/proposals/${id}`)).body.state).toBe('Passed');
 

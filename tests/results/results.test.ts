@@ -6,10 +6,9 @@ import { auditProposal } from '../../server/audit/audit.js';
 import { gatewaySource } from '../../server/audit/source.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
 import { spaceRules } from '../../server/spaces/rules.js';
-import { schedulerPass } from '../../server/scheduler/scheduler.js';
 import type { PrimaryType } from '../../server/messages/types.js';
 import { devWallet, proposalMessage, signWithEthers, type Json } from '../support/signing.js';
-import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
 import { tempDir } from '../support/temp.js';
 
 // Proposals through every path on the real stack (the clock moved, not slept through), the scheduler
@@ -22,14 +21,14 @@ const large = devWallet(1); // ~643k votes: over the 10 % quorum alone
 const medium = devWallet(2); // ~137k: over the 1 % support threshold, under the quorum
 const small = devWallet(3);
 const SPACES = ['test', 'tamper-choice', 'tamper-drop', 'tamper-log', 'tamper-order', 'tamper-rewrite'].map((id) => ({
-  ...TEST_SPACE,
+  ...ANCHORED_TEST_SPACE,
   id,
 }));
 
 let stack: TestStack;
 const scratch = tempDir('audit');
 const api = () => request(stack.service.url);
-const advance = (seconds: number) => (stack.clock.now += seconds);
+const advance = (seconds: number) => stack.advance(seconds);
 let titles = 0;
 
 async function send(wallet: ReturnType<typeof devWallet>, primaryType: PrimaryType, fields: Json, space = 'test') {
@@ -74,17 +73,11 @@ async function propose(space = 'test', kind: 'policy' | 'technical' = 'policy') 
 async function toVoting(space = 'test', kind: 'policy' | 'technical' = 'policy') {
   const id = await propose(space, kind);
   await send(medium, 'Support', { proposal: id }, space);
-  advance(TEST_SPACE.votingDelaySeconds);
+  await advance(TEST_SPACE.votingDelaySeconds);
   return id;
 }
 
-const passes = () =>
-  schedulerPass({
-    db: stack.service.db,
-    ipfs: stack.service.ipfs,
-    chainId: CHAIN_ID,
-    clock: () => stack.clock.now * 1000,
-  });
+const passes = () => stack.service.schedulerPass();
 const state = async (id: string) =>
   (await api().get(`/api/proposals/${id}`).expect(200)).body as {
     state: string;
@@ -98,7 +91,7 @@ const events = async (id: string) =>
     .map((e) => e.state);
 
 async function endVoteAndAudit(id: string, receipt?: Awaited<ReturnType<typeof send>>['receipt']) {
-  advance(TEST_SPACE.votingPeriodSeconds);
+  await advance(TEST_SPACE.votingPeriodSeconds);
   return settleAndAudit(id, receipt);
 }
 
@@ -133,7 +126,7 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
   it('expires without enough support (the scheduler records it with no traffic)', async () => {
     const id = await propose();
     await send(small, 'Support', { proposal: id }); // 10k votes: under the 1 % threshold
-    advance(TEST_SPACE.supportPeriodSeconds);
+    await advance(TEST_SPACE.supportPeriodSeconds);
     const { result, report } = await settleAndAudit(id);
     expect((await state(id)).state).toBe('Expired');
     expect(await events(id)).toEqual(['Pending', 'Expired']);
@@ -177,13 +170,17 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
   it('passes, becomes Confirmed (policy), and the audit agrees, also from the command line', async () => {
     const id = await toVoting();
     await send(large, 'Vote', { proposal: id, choice: 2, reason: 'first' });
-    advance(1);
+    await advance(1);
     const changed = await send(large, 'Vote', { proposal: id, choice: 1, reason: 'changed my mind' });
     await send(small, 'Vote', { proposal: id, choice: 3, reason: '' });
     const { result, report } = await endVoteAndAudit(id, changed.receipt);
     expect(result.state).toBe('Passed');
     expect(report.findings.filter((f) => !f.ok)).toEqual([]);
-    expect(report.findings.filter((f) => f.check === 'receipt').map((f) => f.ok)).toEqual([true, true]);
+    const receipt = report.findings.filter((f) => f.check === 'receipt');
+    expect(receipt.map((f) => f.ok)).toEqual([true, true, true]);
+    expect(receipt[1]!.detail).toBe(
+      `signed by ${changed.receipt.signer}, the key in force at sequence ${changed.receipt.sequence}`,
+    );
     expect(report.rebuilt!.votes.map((v) => v.id)).toContain(changed.id);
     await passes();
     expect((await state(id)).state).toBe('Confirmed');
@@ -216,7 +213,7 @@ describe('marking a confirmed policy proposal actioned', () => {
     });
     expect((await api().post('/api/messages').send(early).expect(409)).body.error.code).toBe('wrong_phase');
     await send(large, 'Vote', { proposal: id, choice: 1, reason: '' });
-    advance(TEST_SPACE.votingPeriodSeconds);
+    await advance(TEST_SPACE.votingPeriodSeconds);
     await passes();
     expect((await state(id)).state).toBe('Confirmed');
     const outsider = await signWithEthers(large, CHAIN_ID, 'MarkActioned', {
@@ -230,7 +227,7 @@ describe('marking a confirmed policy proposal actioned', () => {
     await send(whale, 'MarkActioned', { proposal: id, note: 'Grant paid in tx 0xabc' });
     const detail = (await api().get(`/api/proposals/${id}`).expect(200)).body;
     expect(detail.actioned).toMatchObject({ by: { address: whale.address }, note: 'Grant paid in tx 0xabc' });
-    advance(1);
+    await advance(1);
     const again = await signWithEthers(whale, CHAIN_ID, 'MarkActioned', {
       from: whale.address,
       space: 'test',
@@ -246,7 +243,7 @@ describe('the scheduler', () => {
   it('writes one result however many passes run at once, and a later pass changes nothing', async () => {
     const id = await toVoting();
     await send(large, 'Vote', { proposal: id, choice: 1, reason: '' });
-    advance(TEST_SPACE.votingPeriodSeconds);
+    await advance(TEST_SPACE.votingPeriodSeconds);
     await Promise.all([passes(), passes(), passes()]);
     const results = await stack.service.db.client.result.findMany({ where: { proposalId: id } });
     expect(results).toHaveLength(1);
@@ -287,7 +284,7 @@ describe('tampering is caught by the audit, which says why', () => {
     expect(problems).toMatch(/votes: the result lists 1, the log and chain give 2/);
     // The voter's receipt shows the vote is in the log, and that the result leaves it out.
     const receipt = report.findings.filter((f) => f.check === 'receipt');
-    expect(receipt.map((f) => f.ok)).toEqual([true, false]);
+    expect(receipt.map((f) => f.ok)).toEqual([true, true, false]);
   });
 
   it('a log entry removed', async () => {

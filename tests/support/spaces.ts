@@ -1,4 +1,5 @@
 // Spaces for tests, and the rules digest a proposal in one of them signs.
+import { LOCAL_ANCHOR_SENDER, LOCAL_LOG_ANCHOR_ADDRESS } from '../../scripts/lib/log-anchor.js';
 import { spaceRules } from '../../server/spaces/rules.js';
 import { spaceSchema, type SpaceFile } from '../../server/spaces/schema.js';
 
@@ -18,6 +19,12 @@ export const TEST_SPACE: SpaceFile = {
   quorumChoices: ['For', 'Against', 'Abstain'],
   admins: ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'],
   executor: null,
+};
+
+/** TEST_SPACE with its log anchored on the local chain (scripts/lib/log-anchor.ts), as the audit requires. */
+export const ANCHORED_TEST_SPACE: SpaceFile = {
+  ...TEST_SPACE,
+  anchor: { contract: LOCAL_LOG_ANCHOR_ADDRESS, sender: LOCAL_ANCHOR_SENDER.address },
 };
 
 /** The digest of `space`'s rules document: what a proposal in it signs as `rules`. */

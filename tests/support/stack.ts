@@ -7,9 +7,10 @@ import type { SpaceFile } from '../../server/spaces/schema.js';
 import { TEST_SPACE } from './spaces.js';
 import { seedDemoStake } from '../../scripts/lib/demo-stake.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
+import { ensureLocalLogAnchor, LOCAL_ANCHOR_SENDER } from '../../scripts/lib/log-anchor.js';
 import { tempDir } from './temp.js';
 
-export { TEST_SPACE } from './spaces.js';
+export { ANCHORED_TEST_SPACE, TEST_SPACE } from './spaces.js';
 
 export interface TestStack {
   chain: LocalChain;
@@ -17,6 +18,8 @@ export interface TestStack {
   service: RunningService;
   /** The service's clock, in unix seconds; tests move it. */
   clock: { now: number };
+  /** Moves the service's clock and the chain's together (the chain's stays at or ahead of it). */
+  advance(seconds: number): Promise<void>;
   /** The block after the demo stake: a snapshot where the demo accounts have power. */
   snapshot: number;
   dataDir: string;
@@ -32,6 +35,7 @@ export async function startTestStack(
   const chain = await startLocalChain();
   const provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true });
   const { blockNumber } = await seedDemoStake(provider);
+  await ensureLocalLogAnchor(provider);
   const dir = tempDir('stack');
   const spacesDir = path.join(dir.path, 'spaces');
   mkdirSync(spacesDir);
@@ -42,6 +46,7 @@ export async function startTestStack(
     DATA_DIR: dir.path,
     IPFS_EMBEDDED_NETWORK: 'false',
     SPACES_DIR: spacesDir,
+    ANCHOR_PRIVATE_KEY: LOCAL_ANCHOR_SENDER.privateKey,
     ...env,
   });
   const service = await startService({ ...config, rpcUrl: chain.url }, () => {}, {
@@ -54,6 +59,10 @@ export async function startTestStack(
     provider,
     service,
     clock,
+    async advance(seconds) {
+      clock.now += seconds;
+      await provider.send('evm_increaseTime', [seconds]);
+    },
     snapshot: blockNumber,
     dataDir: dir.path,
     async stop() {
