@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
@@ -12,6 +13,7 @@ import { openIpfs } from '../../server/ipfs/index.js';
 import { startService, type RunningService } from '../../server/service.js';
 import { createPowerService } from '../../server/power/index.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
+import { ensureLocalLogAnchor, LOCAL_ANCHOR_SENDER, LOCAL_LOG_ANCHOR_ADDRESS } from '../../scripts/lib/log-anchor.js';
 import { tempDir } from '../support/temp.js';
 
 describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
@@ -23,11 +25,27 @@ describe('API on real components (local chain, SQLite, embedded IPFS)', () => {
   beforeAll(async () => {
     localChain = await startLocalChain();
     const config = loadConfig({ PORT: '0', DATA_DIR: dir.path, IPFS_EMBEDDED_NETWORK: 'false' });
-    service = await startService({ ...config, rpcUrl: localChain.url });
+    // The demo space's log is anchored: without its anchor key, or its contract, the service does not start.
+    await expect(startService({ ...config, rpcUrl: localChain.url })).rejects.toThrow(
+      `space "demo" has its log anchored by ${LOCAL_ANCHOR_SENDER.address}: set ANCHOR_PRIVATE_KEY to that account's key`,
+    );
+    await expect(
+      startService({ ...config, rpcUrl: localChain.url, anchorPrivateKey: LOCAL_ANCHOR_SENDER.privateKey }),
+    ).rejects.toThrow(
+      `space "demo" names the log anchor ${LOCAL_LOG_ANCHOR_ADDRESS}, but no contract is deployed there`,
+    );
+    const provider = new JsonRpcProvider(localChain.url, undefined, { staticNetwork: true });
+    await ensureLocalLogAnchor(provider);
+    provider.destroy();
+    service = await startService({
+      ...config,
+      rpcUrl: localChain.url,
+      anchorPrivateKey: LOCAL_ANCHOR_SENDER.privateKey,
+    });
     app = service.url;
   });
   afterAll(async () => {
-    await service.close();
+    await service?.close();
     await localChain.stop();
     dir.remove();
   });
