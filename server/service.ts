@@ -143,7 +143,6 @@ export async function startService(
         async () => {
           const { queued, executed } = await relayerPass({
             db,
-            spaces,
             chain,
             wallet: new Wallet(config.relayerPrivateKey ?? receiptKey, chain.provider),
             attestor: serviceKey,

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Chain } from '../chain/provider.js';
 import type { Database } from '../db/index.js';
 import { acceptAttestation } from '../execution/attestations.js';
-import type { Space } from '../spaces/schema.js';
 import { ApiError } from './errors.js';
 
 const body = z.strictObject({
@@ -17,7 +16,6 @@ const body = z.strictObject({
 /** POST /api/attestations: an attestor's signature of a passed proposal's Outcome, for the relayer. */
 export function attestationsRouter(deps: {
   db: Database;
-  spaces: Map<string, Space>;
   chain: Chain;
   clock: () => number;
 }): Router {

@@ -2,18 +2,13 @@ import { Contract, Signature, verifyTypedData, type JsonRpcProvider } from 'ethe
 import type { Database } from '../db/index.js';
 import { MessageError } from '../messages/errors.js';
 import { findProposal } from '../proposals/repository.js';
-import type { Space } from '../spaces/schema.js';
 import { executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type Outcome } from './executor.js';
 
 // Attestations: signatures of a passed technical proposal's Outcome by the executor's attestors.
 // The service keeps them for the relayer; the executor contract is what finally counts them.
 
 /** The Outcome of a proposal whose result passed, or a refusal saying why there is none. */
-export async function outcomeOf(
-  db: Database,
-  spaces: Map<string, Space>,
-  proposalId: string,
-): Promise<{ outcome: Outcome; executor: string }> {
+export async function outcomeOf(db: Database, proposalId: string): Promise<{ outcome: Outcome; executor: string }> {
   const proposal = await findProposal(db.client, proposalId);
   if (!proposal) throw new MessageError(404, 'unknown_proposal', `no proposal ${proposalId}`, 'proposalId');
   if (proposal.kind !== 'technical' || !proposal.actionsHash) {
@@ -21,9 +16,15 @@ export async function outcomeOf(
   }
   if (proposal.result?.state !== 'Passed')
     throw new MessageError(409, 'not_passed', 'the proposal has no passed result', 'proposalId');
-  const executor = spaces.get(proposal.spaceId)?.executor;
+  // The executor the proposal's signed rules name, whatever the space's settings are now.
+  const { executor } = proposal;
   if (!executor)
-    throw new MessageError(409, 'no_executor', `space "${proposal.spaceId}" has no executor`, 'proposalId');
+    throw new MessageError(
+      409,
+      'no_executor',
+      `the rules proposal ${proposal.id} signed name no executor`,
+      'proposalId',
+    );
   return {
     outcome: { proposalId: proposal.id, actionsHash: proposal.actionsHash, resultCid: proposal.result.cid },
     executor,
@@ -35,11 +36,11 @@ export async function outcomeOf(
  * address) and that the executor lists the signer as an attestor, then stores it (idempotently).
  */
 export async function acceptAttestation(
-  deps: { db: Database; spaces: Map<string, Space>; provider: JsonRpcProvider; chainId: number; clock: () => number },
+  deps: { db: Database; provider: JsonRpcProvider; chainId: number; clock: () => number },
   proposalId: string,
   signature: string,
 ): Promise<{ attestor: string; outcome: Outcome }> {
-  const { outcome, executor } = await outcomeOf(deps.db, deps.spaces, proposalId);
+  const { outcome, executor } = await outcomeOf(deps.db, proposalId);
   let attestor: string;
   try {
     attestor = verifyTypedData(

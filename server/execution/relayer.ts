@@ -3,7 +3,6 @@ import type { Chain } from '../chain/provider.js';
 import type { Database } from '../db/index.js';
 import { backoffMs } from '../ipfs/pin-worker.js';
 import type { MessageDocument } from '../messages/normalize.js';
-import type { Space } from '../spaces/schema.js';
 import { acceptAttestation, outcomeOf } from './attestations.js';
 import { PROPOSAL_STATES, executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type ExecutorAction } from './executor.js';
 
@@ -14,7 +13,6 @@ import { PROPOSAL_STATES, executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type Exec
 
 export interface RelayerDeps {
   db: Database;
-  spaces: Map<string, Space>;
   chain: Chain;
   /** Pays for queue and execute. */
   wallet: Wallet | HDNodeWallet;
@@ -69,7 +67,7 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
 
 async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' | 'executed' | 'waiting'> {
   const { db, chain } = deps;
-  const { outcome, executor } = await outcomeOf(db, deps.spaces, proposalId);
+  const { outcome, executor } = await outcomeOf(db, proposalId);
   const contract = new Contract(executor, EXECUTOR_ABI, deps.wallet);
   const now = BigInt(Math.floor(deps.clock() / 1000));
   if (deps.attestor) await selfAttest(deps, proposalId, executor);
@@ -133,7 +131,7 @@ async function selfAttest(deps: RelayerDeps, proposalId: string, executor: strin
     return;
   const contract = new Contract(executor, EXECUTOR_ABI, deps.chain.provider);
   if (!(await contract.getFunction('isAttestor')(attestor.address))) return;
-  const { outcome } = await outcomeOf(deps.db, deps.spaces, proposalId);
+  const { outcome } = await outcomeOf(deps.db, proposalId);
   const signature = await attestor.signTypedData(executorDomain(deps.chain.chainId, executor), OUTCOME_TYPES, outcome);
   await acceptAttestation(
     { ...deps, provider: deps.chain.provider, chainId: deps.chain.chainId },

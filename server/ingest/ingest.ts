@@ -177,9 +177,10 @@ export class Ingest {
       );
     checkSpace(proposal.spaceId, space.id);
     // Power is read for support and votes only; the rules that use it are applied under the log's lock.
+    // By the strategies the proposal's rules name, whatever the space's settings are now.
     const power =
       signed.primaryType === 'Support' || signed.primaryType === 'Vote'
-        ? await this.powerOf(space, message.from, proposal.snapshot)
+        ? await this.powerOf({ ...space, strategies: proposal.strategies }, message.from, proposal.snapshot)
         : 0n;
     return { ...base, power, proposal };
   }

@@ -26,6 +26,8 @@ export interface StoredProposal {
   rules: LifecycleRules;
   /** The admins its rules document names (who may mark it actioned). */
   admins: string[];
+  /** The executor its rules document names (technical proposals run there). */
+  executor: string | null;
   /** How power is computed for it: the space's strategies when it was proposed. */
   strategies: StrategyConfig[];
   actionsHash: string | null;
@@ -87,10 +89,24 @@ export function toStoredProposal(
   };
 }
 
-/** The stored rules document: the lifecycle rules, the admins and the strategies are what the reads need. */
-function splitRules(json: string): { rules: LifecycleRules; admins: string[]; strategies: StrategyConfig[] } {
-  const stored = JSON.parse(json) as LifecycleRules & { admins: string[]; strategies: StrategyConfig[] };
-  return { rules: lifecycleRules(stored), admins: stored.admins, strategies: stored.strategies };
+/** The stored rules document: what the reads need of it (lifecycle rules, admins, executor, strategies). */
+function splitRules(json: string): {
+  rules: LifecycleRules;
+  admins: string[];
+  executor: string | null;
+  strategies: StrategyConfig[];
+} {
+  const stored = JSON.parse(json) as LifecycleRules & {
+    admins: string[];
+    executor: string | null;
+    strategies: StrategyConfig[];
+  };
+  return {
+    rules: lifecycleRules(stored),
+    admins: stored.admins,
+    executor: stored.executor,
+    strategies: stored.strategies,
+  };
 }
 
 /** A proposal row with its result, if any. */

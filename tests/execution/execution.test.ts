@@ -82,7 +82,6 @@ async function send(wallet: HDNodeWallet, primaryType: 'Support' | 'Vote', field
 function relayer(wallet: HDNodeWallet): RelayerDeps {
   return {
     db: stack.service.db,
-    spaces: stack.service.spaces,
     chain: stack.service.chain,
     wallet: wallet.connect(stack.provider),
     attestor: new Wallet(SERVICE_KEY),

@@ -17,6 +17,7 @@ import {
   type Envelope,
   type Json,
 } from '../support/signing.js';
+import { spaceSchema } from '../../server/spaces/schema.js';
 import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
 
 // Every check of POST /api/messages, each triggered with a real signature on the real stack.
@@ -530,5 +531,22 @@ describe('reads, log and pinning', () => {
     const fromIpfs = await stack.service.ipfs.get(CID.parse(cid));
     expect(fromIpfs).toEqual((await api().get(`/ipfs/${cid}`).expect(200)).body);
     expect((fromIpfs as { data: { message: { title: string } } }).data.message.title).toBe('Pin me');
+  });
+});
+
+describe('a proposal is decided by the rules it signed', () => {
+  it("counts power by the proposal's strategies, whatever the space's settings become", async () => {
+    const id = await votingProposal();
+    const signed = stack.service.spaces.get('test')!;
+    // The operator restarts with other settings: power from the native balance, which the powerless
+    // account has (a development account's 10,000 IOTX) and the proposal's staking strategy does not count.
+    stack.service.spaces.set('test', spaceSchema.parse({ ...TEST_SPACE, strategies: [{ name: 'native-balance' }] }));
+    try {
+      expect(await stack.provider.getBalance(powerless.address)).toBeGreaterThan(0n);
+      await expectRefused(await sign(powerless, 'Vote', { proposal: id, choice: 1, reason: '' }), 422, 'no_power');
+      await post(await sign(small, 'Vote', { proposal: id, choice: 1, reason: '' })).expect(200);
+    } finally {
+      stack.service.spaces.set('test', signed);
+    }
   });
 });
