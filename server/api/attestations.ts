@@ -14,11 +14,7 @@ const body = z.strictObject({
 });
 
 /** POST /api/attestations: an attestor's signature of a passed proposal's Outcome, for the relayer. */
-export function attestationsRouter(deps: {
-  db: Database;
-  chain: Chain;
-  clock: () => number;
-}): Router {
+export function attestationsRouter(deps: { db: Database; chain: Chain; clock: () => number }): Router {
   const router = Router();
   router.post('/attestations', express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = body.safeParse(req.body);

@@ -3,8 +3,8 @@ import { ApiError } from './errors.js';
 
 /**
  * Fixed one-minute windows per key, in this process's memory (each API replica counts its own).
- * `take` counts one and throws a 429 ApiError when the key is over its limit; `check` only throws
- * when the key has used its limit, and `record` only counts: for limits that count what succeeded.
+ * `take` counts and throws a 429 ApiError when the key is over its limit; `reserve` counts one only
+ * when the key is within its limit and can give it back: for limits that count what succeeded.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -22,14 +22,20 @@ export class RateLimiter {
     this.refuseOver(key, what, this.perMinute);
   }
 
-  /** Throws the 429 if `key` has already used its limit this minute; counts nothing. */
-  check(key: string, what: string): void {
+  /**
+   * Throws the 429 if `key` has used its limit this minute; otherwise counts one and returns what
+   * gives it back (within the same minute), for limits that count only what succeeds.
+   */
+  reserve(key: string, what: string): () => void {
     this.refuseOver(key, what, this.perMinute - 1);
-  }
-
-  /** Counts one for `key`. */
-  record(key: string): void {
-    this.window(key).count += 1;
+    const window = this.window(key);
+    window.count += 1;
+    let refunded = false;
+    return () => {
+      if (refunded || this.windows.get(key) !== window) return;
+      refunded = true;
+      window.count -= 1;
+    };
   }
 
   private window(key: string): { start: number; count: number } {

@@ -39,17 +39,17 @@ export interface IngestDeps {
   /** Unix milliseconds; a parameter so tests can move time. */
   clock: () => number;
   /**
-   * The per-signer limit: checked once the signature is verified, counted only for a newly accepted
-   * message, so that replaying a signer's public messages (duplicates) or sending refused ones costs
-   * the signer nothing.
+   * The per-signer limit: taken once the signature is verified and the message is new, given back when
+   * it is refused, so that replaying a signer's public messages (duplicates) or sending refused ones
+   * costs the signer nothing.
    */
   signerLimiter?: SignerLimiter;
 }
 
-/** A rate limit that refuses a key over its limit (check) and counts only what it is told (record). */
+/** A rate limit that takes a place for a key (refusing one over its limit) and can give it back. */
 export interface SignerLimiter {
-  check(key: string, what: string): void;
-  record(key: string): void;
+  /** Throws the 429 when the key has used its limit; otherwise counts one and returns its refund. */
+  reserve(key: string, what: string): () => void;
 }
 
 export interface Accepted {
@@ -58,6 +58,19 @@ export interface Accepted {
   receipt: Receipt;
   /** True when this exact message had been accepted before (nothing new was stored). */
   duplicate: boolean;
+}
+
+/** A verified message, before the checks of a new one. */
+interface Identified {
+  signed: SignedMessage;
+  space: Space;
+  id: string;
+  sig: string;
+  document: string;
+  cid: string;
+  received: number;
+  /** Accepted before: answered with its receipt, nothing stored. */
+  known: boolean;
 }
 
 /** What the checks before the transaction learned, for the rows written inside it. */
@@ -86,18 +99,30 @@ export class Ingest {
   constructor(private readonly deps: IngestDeps) {}
 
   async submit(body: unknown): Promise<Accepted> {
-    const prepared = await this.prepare(body);
-    // Appends to one space's log are serial: in this process by the mutex, across replicas by the
-    // LogHead row lock taken first in the transaction.
-    const accepted = await this.appends.run(prepared.space.id, () =>
-      this.deps.db.client.$transaction((tx) => this.append(tx, prepared), { timeout: 30_000, maxWait: 30_000 }),
-    );
-    if (!accepted.duplicate) this.deps.signerLimiter?.record(signerKey(prepared.signed.message.from));
-    return accepted;
+    const identified = await this.identify(body);
+    // A message accepted before is answered with its receipt and costs its signer nothing; a new one
+    // takes a place in the signer's limit at once (so parallel sends cannot overshoot it), given back
+    // if it is refused.
+    const refund = identified.known
+      ? undefined
+      : this.deps.signerLimiter?.reserve(signerKey(identified.signed.message.from), 'signer');
+    try {
+      const prepared = identified.known ? { ...identified, power: 0n } : await this.checkNew(identified);
+      // Appends to one space's log are serial: in this process by the mutex, across replicas by the
+      // LogHead row lock taken first in the transaction.
+      const accepted = await this.appends.run(prepared.space.id, () =>
+        this.deps.db.client.$transaction((tx) => this.append(tx, prepared), { timeout: 30_000, maxWait: 30_000 }),
+      );
+      if (accepted.duplicate) refund?.();
+      return accepted;
+    } catch (error) {
+      refund?.();
+      throw error;
+    }
   }
 
-  /** Shape, domain, types, signature, space, timestamp and power: everything that needs no lock. */
-  private async prepare(body: unknown): Promise<Prepared> {
+  /** Shape, domain, types, signature and space; whether the id was accepted before. */
+  private async identify(body: unknown): Promise<Identified> {
     const { chain, spaces, db } = this.deps;
     const received = Math.floor(this.deps.clock() / 1000);
     const { envelope, ...signed } = parseEnvelope(body, chain.chainId);
@@ -125,8 +150,6 @@ export class Ingest {
     const signer = await verifySigner(id, envelope.sig, message.from, chain.provider);
     // A contract wallet's signature bytes are its own business (EIP-1271): only accounts' are recast.
     const sig = signer === 'account' ? canonicalSignature(envelope.sig) : envelope.sig.toLowerCase();
-    this.deps.signerLimiter?.check(signerKey(message.from), 'signer');
-    checkTimestamp(message.timestamp, received);
 
     const space = spaces.get(message.space);
     if (!space) throw new MessageError(422, 'unknown_space', `no space "${message.space}"`, 'data.message.space');
@@ -143,7 +166,15 @@ export class Ingest {
       received,
     };
 
-    if (await db.client.message.findUnique({ where: { id }, select: { id: true } })) return { ...base, power: 0n };
+    const known = (await db.client.message.findUnique({ where: { id }, select: { id: true } })) !== null;
+    return { ...base, known };
+  }
+
+  /** Timestamp, snapshot, power and the proposal: the checks of a new message that need no lock. */
+  private async checkNew(base: Identified): Promise<Prepared> {
+    const { signed, space, received } = base;
+    const { message } = signed;
+    checkTimestamp(message.timestamp, received);
 
     if (signed.primaryType === 'Proposal') {
       const { snapshot } = signed.message;
@@ -167,7 +198,7 @@ export class Ingest {
       return { ...base, power, totalPower, rules };
     }
 
-    const proposal = await findProposal(db.client, signed.message.proposal);
+    const proposal = await findProposal(this.deps.db.client, signed.message.proposal);
     if (!proposal)
       throw new MessageError(
         422,

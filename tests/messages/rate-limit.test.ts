@@ -6,7 +6,7 @@ import { startTestStack, type TestStack } from '../support/stack.js';
 describe('rate limits on POST /api/messages', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ RATE_LIMIT_IP_PER_MINUTE: '8', RATE_LIMIT_ADDRESS_PER_MINUTE: '3' });
+    stack = await startTestStack({ RATE_LIMIT_IP_PER_MINUTE: '10', RATE_LIMIT_ADDRESS_PER_MINUTE: '3' });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -89,15 +89,29 @@ describe('rate limits on POST /api/messages', () => {
       .send(await proposal(2, 'mine four'))
       .expect(429);
     expect(over.body.error.message).toMatch(/from one signer/);
+    // At its limit, the signer's own message sent again (a lost answer) still gets its receipt.
+    const resent = await api.post('/api/messages').send(first).expect(200);
+    expect(resent.body).toMatchObject({ duplicate: true, receipt: { signer: expect.any(String) } });
+  });
+
+  it('never lets parallel sends from one signer past its limit', async () => {
+    stack.clock.now += 60;
+    const api = request(stack.service.url);
+    const envelopes = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => proposal(4, `parallel ${n}`)));
+    const statuses = await Promise.all(
+      envelopes.map(async (envelope) => (await api.post('/api/messages').send(envelope)).status),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
   });
 
   it('answers 429 once one IP address sends more than its share a minute, whoever signs', async () => {
     const api = request(stack.service.url);
     stack.clock.now += 60;
     const answers: number[] = [];
-    for (let i = 0; i < 9; i++)
-      answers.push((await api.post('/api/messages').send(await proposal(i % 3, `ip ${i}`))).status);
-    expect(answers.slice(0, 8).every((status) => status !== 429)).toBe(true);
-    expect(answers[8]).toBe(429);
+    for (let i = 0; i < 11; i++)
+      answers.push((await api.post('/api/messages').send(await proposal(i % 4, `ip ${i}`))).status);
+    expect(answers.slice(0, 10).every((status) => status !== 429)).toBe(true);
+    expect(answers[10]).toBe(429);
   });
 });
