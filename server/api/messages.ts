@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { Router } from 'express';
 import { bothForms } from '../address.js';
 import type { Database } from '../db/index.js';
@@ -12,7 +13,18 @@ const ID = /^0x[0-9a-f]{64}$/;
 export function messagesRouter(deps: { db: Database; ingest: Ingest; ipLimiter: RateLimiter }): Router {
   const router = Router();
 
-  router.post('/messages', limitByIp(deps.ipLimiter), express.json({ limit: MESSAGE_BODY_LIMIT }), async (req, res) => {
+  // The JSON parser would replace bytes that are not UTF-8 with U+FFFD, silently changing what was signed.
+  const notUtf8 = new WeakSet<object>();
+  const json = express.json({
+    limit: MESSAGE_BODY_LIMIT,
+    verify: (req, _res, body) => {
+      if (!isUtf8(body)) notUtf8.add(req);
+    },
+  });
+  router.post('/messages', limitByIp(deps.ipLimiter), json, async (req, res) => {
+    if (notUtf8.has(req)) {
+      throw new ApiError(400, 'invalid_encoding', 'the body is not well-formed UTF-8: send the text exactly as signed');
+    }
     const accepted = await deps.ingest.submit(req.body);
     res.json(accepted);
   });

@@ -238,6 +238,27 @@ describe('refusals (each changes nothing)', () => {
       reason: '\uDBFF',
     });
     await expectRefused(vote, 400, 'invalid_message', 'data.message.reason');
+    // Raw bytes that are not UTF-8 would be decoded as U+FFFD by the JSON parser: the body is refused,
+    // even when what was signed is the replacement character.
+    const replaced = JSON.stringify(await signAsWallet({ ...base, title: 'Raw \uFFFD byte' }));
+    const at = Buffer.from(replaced).indexOf(Buffer.from('\uFFFD'));
+    const raw = Buffer.concat([
+      Buffer.from(replaced).subarray(0, at),
+      Buffer.from([0xff]),
+      Buffer.from(replaced).subarray(at + 3),
+    ]);
+    const before = await stack.service.db.client.message.count();
+    const notUtf8 = await fetch(`${stack.service.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+    });
+    const answer = (await notUtf8.json()) as { error?: { code: string } };
+    expect({ status: notUtf8.status, code: answer.error?.code }).toEqual({
+      status: 400,
+      code: 'invalid_encoding',
+    });
+    expect(await stack.service.db.client.message.count()).toBe(before);
     // The replacement character itself is well-formed text, and a signed title with inner spaces is kept.
     await post(signAsWallet({ ...base, title: 'Repaired \uFFFD  twice  spaced' })).expect(200);
   });
