@@ -49,6 +49,8 @@ export class Anchorer {
     const { db, wallet } = this.deps;
     const contract = connectLogAnchor(space.anchor.contract, wallet);
     await pinLogBatches(db, this.deps.ipfs);
+    // Once a range ends where the receipt key changes, the next key's range is anchored at once too.
+    let keyChanged = false;
     for (;;) {
       const last = await latestAnchor(contract, space.anchor.sender, space.id);
       const batch = await db.client.logBatch.findFirst({
@@ -65,7 +67,8 @@ export class Anchorer {
       const now = Math.floor(this.deps.clock() / 1000);
       const next = await this.nextTarget(space.id, from, batch.toSequence);
       const due = next
-        ? next.keyChanges ||
+        ? keyChanged ||
+          next.keyChanges ||
           !last ||
           now - last.timestamp >= this.deps.intervalSeconds ||
           options.notBefore !== undefined
@@ -90,6 +93,7 @@ export class Anchorer {
       });
       // A range signed by another key follows: anchor it too.
       if (!next?.keyChanges) return latestAnchor(contract, space.anchor.sender, space.id);
+      keyChanged = true;
     }
   }
 

@@ -107,8 +107,9 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
 
   try {
     const log = await readLog(result, options.source, progress);
-    const receiptFound =
-      options.receipt !== undefined && receiptInLog(options.receipt, log, Number(result.chainId), pass, fail);
+    const receiptCheck = options.receipt
+      ? receiptInLog(options.receipt, log, Number(result.chainId), pass, fail)
+      : { signed: false, inLog: false };
     const brokenAt = firstBrokenLink(log);
     const gaps = log.filter((entry, index) => entry.sequence !== index + 1);
     if (gaps.length > 0)
@@ -130,14 +131,16 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     let rebuilt: ResultDocument, rules: RulesDocument, messages: VerifiedMessage[];
     try {
       messages = await verifyMessages(log, options.source, chainId, chain.provider, progress, fail);
-      if (findings.some((f) => !f.ok)) throw new AuditFailed();
+      // Only a message that is not what it claims stops the audit; a receipt's finding does not.
+      if (findings.some((f) => !f.ok && f.check === 'signatures')) throw new AuditFailed();
       pass('signatures', `${messages.length} messages: every document hashes to its id and is signed by its sender`);
       if (chain.chainId !== chainId)
         throw fail('chain', `the RPC node is on chain ${chain.chainId}, the result on ${chainId}`);
       let settled: number;
       ({ rebuilt, rules, settled } = await rebuild(result, log, messages, chain, options, progress, fail, pass));
       const anchors = await checkAnchors(log, rules, settled, chain, progress, pass, fail);
-      if (options.receipt && receiptFound) receiptKey(options.receipt, anchors, options.receiptSigner, pass, fail);
+      if (options.receipt && receiptCheck.signed)
+        receiptKey(options.receipt, anchors, options.receiptSigner, pass, fail);
     } finally {
       chain.provider.destroy();
     }
@@ -151,7 +154,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
             ? `, For ${rebuilt.totals.for}, Against ${rebuilt.totals.against}, Abstain ${rebuilt.totals.abstain}, turnout ${rebuilt.totals.turnout} of quorum ${rebuilt.totals.quorum}`
             : `, support ${rebuilt.support.power} of ${rebuilt.support.threshold} needed`),
       );
-    if (options.receipt && receiptFound) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
+    if (options.receipt && receiptCheck.inLog) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
     return { ...report(), rebuilt, rules, result };
   } catch (error) {
     // Tampering is a finding; anything else (a node or gateway that does not answer) means the audit
@@ -416,18 +419,18 @@ export function diff(actual: unknown, expected: unknown, path = ''): string[] {
   ];
 }
 
-/** Whether the message a receipt names is in the log where the service signed it would be. */
+/** Whether a receipt is validly signed, and whether the message it names is in the log where it says. */
 function receiptInLog(
   receipt: Receipt,
   log: LogEntry[],
   chainId: number,
   pass: (check: string, detail: string) => void,
   fail: (check: string, detail: string) => Error,
-): boolean {
+): { signed: boolean; inLog: boolean } {
   const signer = receiptSigner(receipt, chainId);
   if (signer !== receipt.signer) {
     fail('receipt', `the receipt's signature is by ${signer}, not by the ${receipt.signer} it names`);
-    return false;
+    return { signed: false, inLog: false };
   }
   const entry = log.find((candidate) => candidate.sequence === receipt.sequence);
   const signed = { id: receipt.id, cid: receipt.cid, receivedAt: receipt.received, head: receipt.head };
@@ -437,12 +440,12 @@ function receiptInLog(
   if (!entry || differing.length > 0) {
     fail(
       'receipt',
-      `the service signed that message ${receipt.id} is entry ${receipt.sequence} (${JSON.stringify(signed)}), but the log ${entry ? `has ${differing.map((field) => `${field} ${String(entry[field])}`).join(', ')} there` : 'has no entry there'}: the log was rewritten`,
+      `the receipt, signed by ${signer}, says message ${receipt.id} is entry ${receipt.sequence} (${JSON.stringify(signed)}), but the log ${entry ? `has ${differing.map((field) => `${field} ${String(entry[field])}`).join(', ')} there` : 'has no entry there'}: the log was rewritten, if that key was in force there`,
     );
-    return false;
+    return { signed: true, inLog: false };
   }
   pass('receipt', `message ${receipt.id} is in the log at sequence ${receipt.sequence}`);
-  return true;
+  return { signed: true, inLog: true };
 }
 
 /** Whether a receipt is signed by the key in force at its sequence: the anchors', else the service's published one. */

@@ -44,8 +44,20 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
     (row) => !(settled.has(row.id) && withResult.has(row.id)),
   );
 
-  // A growing log is anchored on its interval.
-  for (const space of deps.spaces.values()) if (space.anchor) await anchorerOf(deps).anchor(anchored(space));
+  // A growing log is anchored on its interval. One space's failure stops no other space's work: the
+  // failures are thrown together at the end of the pass.
+  const failures: string[] = [];
+  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      failures.push(`${what}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  for (const space of deps.spaces.values()) {
+    if (space.anchor) await attempt(`anchoring ${space.id}`, () => anchorerOf(deps).anchor(anchored(space)));
+  }
 
   let events = 0;
   let results = 0;
@@ -62,12 +74,13 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
     }
     const settledTime = settledAt(status, proposal.canceledAt);
     if (!withResult.has(proposal.id) && settledTime !== undefined && now >= settledTime) {
-      if (await anchoredSince(deps, proposal.spaceId, settledTime)) {
+      if (await attempt(`result of ${proposal.id}`, () => anchoredSince(deps, proposal.spaceId, settledTime))) {
         await writeResult(deps, proposal, records, now);
         results++;
       }
     }
   }
+  if (failures.length > 0) throw new Error(failures.join('; '));
   return { events, results };
 }
 
