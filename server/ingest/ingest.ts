@@ -74,14 +74,7 @@ interface Identified {
 }
 
 /** What the checks before the transaction learned, for the rows written inside it. */
-interface Prepared {
-  signed: SignedMessage;
-  space: Space;
-  id: string;
-  sig: string;
-  document: string;
-  cid: string;
-  received: number;
+interface Prepared extends Omit<Identified, 'known'> {
   power: bigint;
   proposal?: StoredProposal;
   totalPower?: bigint;

@@ -4,15 +4,14 @@
 // The floor is measured by the executor's own measureGas (an eth_call that reverts with the gas used),
 // so it is the executor that calls, with its balance, and a hostile target costs one bounded call.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Contract, ContractFactory, getCreateAddress, parseEther } from 'ethers';
+import { Contract, ContractFactory, parseEther } from 'ethers';
 import request from 'supertest';
-import { deployExecutor } from '../../scripts/lib/executor.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
+import { deployTestExecutor, TEST_EXECUTOR } from '../support/executor.js';
 import { devWallet } from '../support/signing.js';
 import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
 
-const deployer = devWallet(8); // its first transaction deploys the executor
-const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
+const EXECUTOR = TEST_EXECUTOR;
 /** A space that names an executor address where nothing is deployed. */
 const EMPTY_EXECUTOR = '0x000000000000000000000000000000000000dEaD';
 
@@ -33,15 +32,7 @@ describe('POST /api/spaces/:id/action-gas', () => {
       { ...TEST_SPACE, id: 'bare' },
       { ...TEST_SPACE, id: 'empty', executor: EMPTY_EXECUTOR },
     ]);
-    const signer = deployer.connect(stack.provider);
-    await deployExecutor(signer, {
-      attestors: [devWallet(9).address],
-      threshold: 1,
-      delay: 3600,
-      gracePeriod: 7 * 24 * 3600,
-      guardian: devWallet(6).address,
-    });
-    await (await signer.sendTransaction({ to: EXECUTOR, value: parseEther('10') })).wait();
+    await deployTestExecutor(stack.provider);
     const artifact = await getCompiledContract('GovernedTarget', { files: ['test/GovernedTarget.sol'] });
     const deployed = await new ContractFactory(
       artifact.abi,

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getCreateAddress, Interface, parseEther, verifyTypedData, type TypedDataField } from 'ethers';
+import { Interface, verifyTypedData, type TypedDataField } from 'ethers';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { toIoAddress } from '../../server/address.js';
 import { receiptSigner, type Receipt } from '../../server/ingest/receipts.js';
 import { encodeDocument } from '../../server/ipfs/codec.js';
-import { deployExecutor } from '../../scripts/lib/executor.js';
 import { ensureWebBuild } from '../../scripts/lib/web-build.js';
 import { describeIf, type Requirement } from '../support/requirements.js';
+import { deployTestExecutor, TEST_EXECUTOR } from '../support/executor.js';
 import { devWallet, signWithEthers } from '../support/signing.js';
 import { rulesDigest } from '../support/spaces.js';
 import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
@@ -31,10 +31,8 @@ const CHAIN_ID = 31337;
 const whale = devWallet(0); // ~2.8M votes of ~5.8M: alone above the 1 % support and 10 % quorum
 const small = devWallet(3); // 10k votes
 const powerless = devWallet(6); // no stake
-// The space's executor (deployed by account #8's first transaction), which measures each action's gas
-// floor; its one attestor is no key the service holds, so nothing is queued or executed here.
-const executorDeployer = devWallet(8);
-const SPACE = { ...TEST_SPACE, executor: getCreateAddress({ from: executorDeployer.address, nonce: 0 }) };
+// The space's executor measures each action's gas floor; nothing is queued or executed through it.
+const SPACE = { ...TEST_SPACE, executor: TEST_EXECUTOR };
 
 describeIf(chromiumFound, 'web app in Chromium', () => {
   let stack: TestStack;
@@ -95,15 +93,7 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
   beforeAll(async () => {
     await ensureWebBuild();
     stack = await startTestStack({ RATE_LIMIT_ADDRESS_PER_MINUTE: '1000' }, [SPACE]);
-    const deployer = executorDeployer.connect(stack.provider);
-    await deployExecutor(deployer, {
-      attestors: [devWallet(9).address],
-      threshold: 1,
-      delay: 3600,
-      gracePeriod: 7 * 24 * 3600,
-      guardian: devWallet(9).address,
-    });
-    await (await deployer.sendTransaction({ to: SPACE.executor, value: parseEther('10') })).wait();
+    await deployTestExecutor(stack.provider);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

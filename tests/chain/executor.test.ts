@@ -43,6 +43,7 @@ import {
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { getCompiledContract, type CompiledContract } from '../../scripts/lib/solidity.js';
 import { devWallet } from '../support/signing.js';
+import { revertData } from '../support/reverts.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -168,19 +169,6 @@ describe('GovernanceExecutor', () => {
   const latestTimestamp = async () => BigInt((await provider.getBlock('latest'))!.timestamp);
   const stateOf = async (proposalId: string) => PROPOSAL_STATES[Number(await executor.state(proposalId))];
   const balance = (address: string) => provider.getBalance(address);
-
-  /** The revert data carried by an ethers error (estimateGas / call), or undefined. */
-  function revertData(err: unknown): string | undefined {
-    let e = err as { data?: unknown; error?: unknown; info?: { error?: unknown } } | undefined;
-    for (let depth = 0; e && depth < 5; depth++) {
-      if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data;
-      if (e.data && typeof e.data === 'object' && typeof (e.data as { data?: unknown }).data === 'string') {
-        return (e.data as { data: string }).data;
-      }
-      e = (e.error ?? e.info?.error) as typeof e;
-    }
-    return undefined;
-  }
 
   /** Awaits `promise`, expects it to revert, and returns the decoded error (executor, target or Error(string)). */
   async function reverted(promise: Promise<unknown>): Promise<{ name: string; args: unknown[] }> {

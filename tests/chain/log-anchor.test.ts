@@ -37,6 +37,7 @@ import { encodeDocument, parseCid } from '../../server/ipfs/codec.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { REPO_ROOT } from '../../scripts/lib/solidity.js';
 import { devWallet } from '../support/signing.js';
+import { revertData } from '../support/reverts.js';
 
 /** CIDv1 in base32 of DAG-JSON, sha2-256, as the pin worker names log batches: 61 characters, `baguqeera…`. */
 const CID_A = 'baguqeerakiu23whbcvspm2iibypn5ziex6nzrw2jnox74i3dv6hjx56pymvq';
@@ -120,19 +121,6 @@ describe('LogAnchor', () => {
     const receipt = await (await tx).wait();
     if (!receipt) throw new Error('no receipt');
     return receipt;
-  }
-
-  /** The revert data carried by an ethers error (estimateGas / call), or undefined. */
-  function revertData(err: unknown): string | undefined {
-    let e = err as { data?: unknown; error?: unknown; info?: { error?: unknown } } | undefined;
-    for (let depth = 0; e && depth < 5; depth++) {
-      if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data;
-      if (e.data && typeof e.data === 'object' && typeof (e.data as { data?: unknown }).data === 'string') {
-        return (e.data as { data: string }).data;
-      }
-      e = (e.error ?? e.info?.error) as typeof e;
-    }
-    return undefined;
   }
 
   /** Awaits `promise`, expects it to revert, and returns the decoded custom error. */
