@@ -57,7 +57,7 @@ export const configSchema = z.object({
   CHAIN_EXPLORER_URL: httpUrl.optional(),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(60),
-  RATE_LIMIT_GAS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_GAS_PER_MINUTE: z.coerce.number().int().positive().default(20),
 });
 
 export type Env = z.input<typeof configSchema>;

@@ -21,13 +21,15 @@ export const MAX_WAITING_MEASUREMENTS = 10;
 /**
  * POST /api/spaces/:id/action-gas {actions: [{to, value, data}]}: the gas floor to sign for each action
  * (server/execution/gas.ts), measured by the space's executor. Each action costs the node one call of
- * up to AMPLE_GAS, so actions are counted per IP address, and one request is measured at a time, so a
- * flood of them delays only other measurements, never messages or reads.
+ * up to AMPLE_GAS, so actions are counted per IP address, an IP address has one request measured at a
+ * time (429 beyond), and the service measures one request at a time (503 busy when ten are waiting):
+ * the node never runs more than one measurement at once.
  */
 export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain; gasLimiter: RateLimiter }): Router {
   const router = Router();
   const turn = new KeyedMutex();
   let waiting = 0;
+  const measuring = new Set<string>();
   router.post<{ id: string }>('/spaces/:id/action-gas', express.json({ limit: '1mb' }), async (req, res) => {
     const space = deps.spaces.get(req.params.id);
     if (!space) throw new ApiError(404, 'unknown_space', `no space "${req.params.id}"`, 'id');
@@ -46,7 +48,19 @@ export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain
       );
     }
     const executor = space.executor;
-    deps.gasLimiter.take(`ip:${req.ip ?? 'unknown'}`, 'IP address', parsed.data.actions.length);
+    const ip = req.ip ?? 'unknown';
+    if (measuring.has(ip)) {
+      throw new ApiError(
+        429,
+        'one_at_a_time',
+        'this IP address has a gas measurement running; wait for its answer',
+        undefined,
+        {
+          'Retry-After': '1',
+        },
+      );
+    }
+    deps.gasLimiter.take(`ip:${ip}`, 'IP address', parsed.data.actions.length);
     if (waiting >= MAX_WAITING_MEASUREMENTS) {
       throw new ApiError(503, 'busy', 'too many gas measurements are waiting; retry in a few seconds', undefined, {
         'Retry-After': '5',
@@ -54,6 +68,7 @@ export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain
     }
     const actions = parsed.data.actions.map((a) => ({ to: a.to, value: a.value.toString(), data: a.data }));
     waiting += 1;
+    measuring.add(ip);
     try {
       res.json({ from: executor, actions: await turn.run('measure', () => suggestGas(deps.chain, executor, actions)) });
     } catch (error) {
@@ -65,6 +80,7 @@ export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain
       );
     } finally {
       waiting -= 1;
+      measuring.delete(ip);
     }
   });
   return router;

@@ -5,8 +5,11 @@ import { Interface, isError } from 'ethers';
 import type { Chain } from '../chain/provider.js';
 import { EXECUTOR_ABI } from './executor.js';
 
-/** Gas given to the measurement: more than any one call needs, and what an eth_call may use. */
-export const AMPLE_GAS = 30_000_000n;
+/**
+ * Gas given to the measurement: more than a governance action needs, and a bound on what one hostile
+ * target can make the node do (an action needing more gets no suggestion: its author types the floor).
+ */
+export const AMPLE_GAS = 10_000_000n;
 
 /** Rule: the floor is the gas used with ample gas plus a quarter, and at least 10,000 more. */
 export function suggestedGasFloor(gasUsed: bigint): bigint {
@@ -51,7 +54,10 @@ export async function suggestGas(
     suggestions.push(
       success
         ? { ok: true, gasUsed: gasUsed.toString(), gas: suggestedGasFloor(gasUsed).toString() }
-        : { ok: false, error: `the call fails when the executor ${executorAddress} makes it now` },
+        : {
+            ok: false,
+            error: `the call fails when the executor ${executorAddress} makes it now with ${AMPLE_GAS.toLocaleString('en-US')} gas`,
+          },
     );
   }
   return suggestions;

@@ -113,9 +113,22 @@ describe('POST /api/spaces/:id/action-gas', () => {
     await suggest([transfer], 'nope').expect(404);
   });
 
-  it('counts each measured action against its IP address: 429 beyond the limit', async () => {
-    // Seven actions a minute in this stack; the tests above had six measured.
+  it('measures one request at a time for an IP address: another sent meanwhile gets 429', async () => {
+    stack.clock.now += 60; // a new minute for the per-IP count
     const transfer = { to: devWallet(5).address, value: '0', data: '0x' };
+    const [first, second] = await Promise.all([suggest([transfer, transfer, transfer]), suggest([transfer])]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(429);
+    expect(second.body.error).toMatchObject({ code: 'one_at_a_time' });
+    // Once the first is answered, the address may measure again.
+    await suggest([transfer]).expect(200);
+  });
+
+  it('counts each measured action against its IP address: 429 beyond the limit', async () => {
+    stack.clock.now += 60;
+    // Seven actions a minute in this stack.
+    const transfer = { to: devWallet(5).address, value: '0', data: '0x' };
+    await suggest([transfer, transfer, transfer, transfer, transfer, transfer]).expect(200);
     await suggest([transfer]).expect(200);
     const limited = await suggest([transfer]).expect(429);
     expect(limited.body.error).toMatchObject({ code: 'rate_limited' });
