@@ -70,6 +70,17 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     uint256 public constant MAX_GRACE_PERIOD = 30 days;
     /// @notice At most this many attestors (keeps `queue` cheap and bounded).
     uint256 public constant MAX_ATTESTORS = 32;
+    /// @notice An upper bound on the gas `execute` spends between counting what an action's call can get
+    /// and the call's first instruction (its calldata is already in memory): a cold account, a value
+    /// transfer and a new account (2,600 + 9,000 + 25,000) and a few hundred for the checks. Checking the
+    /// floor against this before the call is what makes OpenZeppelin's after-call check unneeded here.
+    uint256 public constant CALL_OVERHEAD = 60_000;
+    /// @notice Gas kept, per action, for what follows its call: its ActionExecuted event (with its data)
+    /// and the loop, as 20,000 plus 16 a calldata byte.
+    uint256 public constant AFTER_CALL_BASE = 20_000;
+    uint256 public constant AFTER_CALL_PER_BYTE = 16;
+    /// @notice Gas kept for the end of `execute` (the Executed event).
+    uint256 public constant FINISH_RESERVE = 10_000;
 
     // ------------------------------------------------------------------------------------ state
 
@@ -129,6 +140,9 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     error InsufficientBalance(uint256 index, uint256 balance, uint256 value);
     /// @notice An action reverted without a reason (a reason, when there is one, is bubbled as is).
     error ActionFailed(uint256 index, address to);
+    /// @notice The transaction's gas cannot give action `index` the `gas` voters signed for it and keep
+    /// what the later actions need: send more gas (hashActions' floors plus the executor's own cost).
+    error ActionGasTooLow(uint256 index, uint256 gas, uint256 available);
     error NotGuardian(address caller);
     /// @notice What `measureGas` always reverts with: whether the call succeeded and the gas it took.
     error GasMeasured(bool success, uint256 gasUsed);
@@ -226,7 +240,8 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     /// @notice Runs a queued proposal's actions in order, all or nothing, exactly once: after its eta,
     /// before it expires, unless vetoed, and only with the actions whose hash was attested. A failing
     /// action reverts the whole call with that action's revert reason, and the proposal stays queued.
-    /// Anyone may call it.
+    /// Each action's call receives at least the gas voters signed for it, or nothing runs
+    /// (ActionGasTooLow). Anyone may call it.
     /// @param proposalId The queued proposal.
     /// @param actions Its actions, exactly as in the proposal (`hashActions(actions)` must equal the
     /// attested `actionsHash`).
@@ -240,17 +255,44 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         // Effects before interactions: even a reentrant path could not run it twice.
         p.executed = true;
 
+        // Gas the actions still need: each its signed floor, its call's overhead and what follows it.
+        uint256 pending = FINISH_RESERVE;
+        for (uint256 i = 0; i < actions.length; i++) {
+            pending += actions[i].gas + CALL_OVERHEAD + _afterCall(actions[i]);
+        }
         for (uint256 i = 0; i < actions.length; i++) {
             Action calldata a = actions[i];
             if (a.value > address(this).balance) revert InsufficientBalance(i, address(this).balance, a.value);
-            // The return data of a successful call is not copied (no cost for large returns).
-            if (!LowLevelCall.callNoReturn(a.to, a.value, a.data)) {
+            // Rule: the call receives at least the gas voters signed, so a relayer cannot starve a target
+            // that swallows an inner failure into "succeeding" without its effect. It gets all the gas
+            // but what the later actions and the end need; the 63/64 rule (EIP-150) may keep 1/64 of it.
+            // Copied to memory first, so that what the copy costs is spent before the gas is counted.
+            bytes memory input = a.data;
+            pending -= a.gas + CALL_OVERHEAD;
+            uint256 available = gasleft();
+            if (available < pending + CALL_OVERHEAD + a.gas) revert ActionGasTooLow(i, a.gas, available);
+            uint256 atCall = available - CALL_OVERHEAD;
+            if (atCall - atCall / 64 < a.gas) revert ActionGasTooLow(i, a.gas, available);
+            if (!_call(a.to, a.value, input, available - pending - CALL_OVERHEAD)) {
                 if (LowLevelCall.returnDataSize() == 0) revert ActionFailed(i, a.to);
                 LowLevelCall.bubbleRevert();
             }
+            pending -= _afterCall(a);
             emit ActionExecuted(proposalId, i, a.to, a.value, a.data);
         }
         emit Executed(proposalId, msg.sender);
+    }
+
+    /// @dev Calls `to` with at most `gasLimit` gas, not copying its return data (no cost for large returns).
+    function _call(address to, uint256 value, bytes memory input, uint256 gasLimit) private returns (bool success) {
+        assembly ("memory-safe") {
+            success := call(gasLimit, to, value, add(input, 0x20), mload(input), 0x00, 0x00)
+        }
+    }
+
+    /// @dev Gas kept for what follows an action's call (its event with its data, the loop).
+    function _afterCall(Action calldata a) private pure returns (uint256) {
+        return AFTER_CALL_BASE + AFTER_CALL_PER_BYTE * a.data.length;
     }
 
     /// @notice For `eth_call` only: makes one action's call as `execute` makes it (from this contract,

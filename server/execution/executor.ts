@@ -6,6 +6,7 @@ import {
   Contract,
   TypedDataEncoder,
   getAddress,
+  getBytes,
   type BaseContract,
   type BaseContractMethod,
   type BigNumberish,
@@ -61,6 +62,43 @@ export interface ExecutorAction {
   gas: BigNumberish;
 }
 
+/** The contract's gas constants (GovernanceExecutor.sol: CALL_OVERHEAD, AFTER_CALL_*, FINISH_RESERVE). */
+export const EXECUTE_GAS = {
+  callOverhead: 60_000n,
+  afterCallBase: 20_000n,
+  afterCallPerByte: 16n,
+  finishReserve: 10_000n,
+  /** execute's own cost before the actions: the checks, hashing them, marking it executed, the calldata. */
+  base: 120_000n,
+  /** Per action, hashing and reading it: 10,000 plus 40 a calldata byte. */
+  perAction: 10_000n,
+  perActionByte: 40n,
+} as const;
+
+/**
+ * Rule: the gas an execute transaction is sent with, from the floors voters signed and the executor's
+ * own cost, never from an estimate (the least gas at which it does not revert is what starves a
+ * swallowing target when nothing enforces the floors): what execute keeps for every action, its floor
+ * with the 1/64 the call keeps back (EIP-150), and the rest.
+ */
+export function executeGasLimit(actions: ExecutorAction[]): bigint {
+  const g = EXECUTE_GAS;
+  let total = g.base + g.finishReserve;
+  for (const action of actions) {
+    const bytes = BigInt(getBytes(action.data).length);
+    const floor = BigInt(action.gas);
+    total +=
+      floor +
+      (floor + 62n) / 63n +
+      g.callOverhead +
+      g.afterCallBase +
+      g.afterCallPerByte * bytes +
+      g.perAction +
+      g.perActionByte * bytes;
+  }
+  return total;
+}
+
 /** `state(proposalId)` of the contract, by its enum value. */
 export const PROPOSAL_STATES = ['Unknown', 'Queued', 'Vetoed', 'Executed', 'Expired'] as const;
 export type ExecutorProposalState = (typeof PROPOSAL_STATES)[number];
@@ -86,6 +124,7 @@ export function signOutcome(
 export const EXECUTOR_ABI = [
   'constructor(address[] initialAttestors, uint256 initialThreshold, uint256 initialDelay, uint256 initialGracePeriod, address initialGuardian)',
   'error ActionFailed(uint256 index, address to)',
+  'error ActionGasTooLow(uint256 index, uint256 gas, uint256 available)',
   'error ActionsMismatch(bytes32 proposalId, bytes32 queuedHash, bytes32 givenHash)',
   'error AttestorAlreadyAdded(address attestor)',
   'error DuplicateSigner(address signer)',
@@ -124,6 +163,10 @@ export const EXECUTOR_ABI = [
   'event ThresholdChanged(uint256 previousThreshold, uint256 newThreshold)',
   'event Vetoed(bytes32 indexed proposalId, address indexed guardian)',
   'function ACTION_TYPEHASH() view returns (bytes32)',
+  'function AFTER_CALL_BASE() view returns (uint256)',
+  'function AFTER_CALL_PER_BYTE() view returns (uint256)',
+  'function CALL_OVERHEAD() view returns (uint256)',
+  'function FINISH_RESERVE() view returns (uint256)',
   'function MAX_ATTESTORS() view returns (uint256)',
   'function MAX_DELAY() view returns (uint256)',
   'function MAX_GRACE_PERIOD() view returns (uint256)',

@@ -4,7 +4,14 @@ import type { Database } from '../db/index.js';
 import { backoffMs } from '../ipfs/pin-worker.js';
 import type { MessageDocument } from '../messages/normalize.js';
 import { acceptAttestation, outcomeOf } from './attestations.js';
-import { PROPOSAL_STATES, executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type ExecutorAction } from './executor.js';
+import {
+  PROPOSAL_STATES,
+  executeGasLimit,
+  executorDomain,
+  EXECUTOR_ABI,
+  OUTCOME_TYPES,
+  type ExecutorAction,
+} from './executor.js';
 
 // The relayer pays gas, nothing more: it queues a passed technical proposal once enough attestors
 // signed its Outcome, and executes it when the executor's timelock ends. The contract enforces
@@ -111,7 +118,11 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
   }
   const message = await db.client.message.findUniqueOrThrow({ where: { id: proposalId }, select: { document: true } });
   const actions = (JSON.parse(message.document) as MessageDocument).data.message.actions as unknown as ExecutorAction[];
-  const tx = await contract.getFunction('execute')(proposalId, actions);
+  // The floors voters signed decide the gas, not an estimate; an estimate above them is taken too.
+  const execute = contract.getFunction('execute');
+  const estimate = await execute.estimateGas(proposalId, actions);
+  const floors = executeGasLimit(actions);
+  const tx = await execute(proposalId, actions, { gasLimit: estimate > floors ? estimate : floors });
   const receipt = await tx.wait();
   await db.client.execution.update({
     where: { proposalId },

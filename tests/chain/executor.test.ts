@@ -24,12 +24,14 @@ import {
 } from 'ethers';
 
 import { actionsHash as serviceActionsHash } from '../../server/messages/digest.js';
+import { suggestedGasFloor } from '../../server/execution/gas.js';
 import {
   EXECUTOR_ABI,
   OUTCOME_TYPES,
   PROPOSAL_STATES,
   connectExecutor,
   deployExecutor,
+  executeGasLimit,
   executorDomain,
   loadExecutorArtifact,
   outcomeDigest,
@@ -828,6 +830,97 @@ describe('GovernanceExecutor', () => {
       });
       expect(await stateOf(innerId)).toBe('Queued');
       expect(await executor.threshold()).toBe(2n);
+    });
+  });
+
+  // ------------------------------------------------------------------------ the signed gas floor
+
+  describe('the gas voters signed for each action', () => {
+    /** The action that records `value` through an inner call whose failure it swallows, with a floor. */
+    const swallowing = (value: number, floor: bigint): ExecutorAction => ({
+      to: targetAddress,
+      value: 0n,
+      data: target.interface.encodeFunctionData('recordSwallowing', [value]),
+      gas: floor,
+    });
+    /** The floor an honest client signs: measured by the executor's measureGas, plus a quarter. */
+    async function honestFloor(action: ExecutorAction): Promise<bigint> {
+      const data = executor.interface.encodeFunctionData('measureGas', [action.to, action.value, action.data]);
+      const revert = await provider.call({ to: executorAddress, data }).then(
+        () => undefined,
+        (error: unknown) => revertData(error),
+      );
+      const measured = executorErrors.parseError(revert!);
+      expect(measured?.name).toBe('GasMeasured');
+      const [success, gasUsed] = measured!.args as unknown as [boolean, bigint];
+      expect(success).toBe(true);
+      return suggestedGasFloor(gasUsed);
+    }
+    /** Executes at `gasLimit` from a snapshot: 'reverted', or the value the target recorded. */
+    async function executeAt(proposalId: string, actions: ExecutorAction[], gasLimit: bigint) {
+      const before = (await provider.send('evm_snapshot', [])) as string;
+      try {
+        // The local node refuses a transaction that reverts when it is sent: either way, nothing ran.
+        const receipt = await executor
+          .connect(stranger)
+          .execute(proposalId, actions, { gasLimit })
+          .then((tx) => tx.wait())
+          .catch(() => null);
+        if (!receipt || receipt.status !== 1) return { outcome: 'reverted' as const };
+        return { outcome: 'executed' as const, recorded: (await target.getFunction('value')()) as bigint };
+      } finally {
+        expect(await provider.send('evm_revert', [before])).toBe(true);
+      }
+    }
+    const limits = (from: bigint, to: bigint, step: bigint) => {
+      const all: bigint[] = [];
+      for (let limit = from; limit <= to; limit += step) all.push(limit);
+      return all;
+    };
+
+    it('without a floor, some gas limit executes a swallowing target without its effect: the attack', async () => {
+      const actions = [swallowing(7, 0n)];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      const outcomes = [];
+      for (const gasLimit of limits(60_000n, 400_000n, 10_000n))
+        outcomes.push(await executeAt(proposalId, actions, gasLimit));
+      // Burned: executed, but the value never recorded.
+      expect(outcomes).toContainEqual({ outcome: 'executed', recorded: 0n });
+      expect(outcomes).toContainEqual({ outcome: 'executed', recorded: 7n });
+    });
+
+    it('with the honest floor, every gas limit from the least to ample either reverts or records the value', async () => {
+      const floor = await honestFloor(swallowing(7, 0n));
+      const actions = [swallowing(7, floor)];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      const seen = new Set<string>();
+      for (const gasLimit of limits(60_000n, 1_000_000n, 10_000n)) {
+        const result = await executeAt(proposalId, actions, gasLimit);
+        expect(result).not.toEqual({ outcome: 'executed', recorded: 0n });
+        seen.add(result.outcome === 'executed' ? `executed ${result.recorded}` : 'reverted');
+      }
+      expect([...seen].sort()).toEqual(['executed 7', 'reverted']);
+      expect(await stateOf(proposalId)).toBe('Queued');
+    });
+
+    it('keeps every later action its floor: refused before anything runs when they cannot all be kept', async () => {
+      const actions = [record(1), swallowing(7, 300_000n)];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      // Enough for the first action's floor, not for both: the first call is not made.
+      const error = await reverted(executor.connect(stranger).execute(proposalId, actions, { gasLimit: 350_000n }));
+      expect(error.name).toBe('ActionGasTooLow');
+      expect(error.args.slice(0, 2)).toEqual([0n, 100_000n]);
+      expect(await target.getFunction('value')()).toBe(0n);
+      expect(await stateOf(proposalId)).toBe('Queued');
+      // What the relayer sends (executeGasLimit: the floors plus the executor's own cost) runs both.
+      const gasLimit = executeGasLimit(actions);
+      const receipt = await mined(executor.connect(stranger).execute(proposalId, actions, { gasLimit }));
+      expect(receipt.status).toBe(1);
+      expect(await target.getFunction('value')()).toBe(7n);
+      gas.executeWithFloors = receipt.gasUsed;
     });
   });
 
