@@ -41,6 +41,7 @@ export async function acceptAttestation(
   signature: string,
 ): Promise<{ attestor: string; outcome: Outcome }> {
   const { outcome, executor } = await outcomeOf(deps.db, proposalId);
+  requireContractEncoding(signature);
   let attestor: string;
   try {
     attestor = verifyTypedData(
@@ -71,7 +72,33 @@ export async function acceptAttestation(
       resultCid: outcome.resultCid,
       receivedAt: BigInt(Math.floor(deps.clock() / 1000)),
     },
-    update: {},
+    // The latest valid signature of the attestor is the one kept (an earlier one may be of another result).
+    update: {
+      signature,
+      actionsHash: outcome.actionsHash,
+      resultCid: outcome.resultCid,
+      receivedAt: BigInt(Math.floor(deps.clock() / 1000)),
+    },
   });
   return { attestor, outcome };
+}
+
+/** secp256k1's group order halved: the contract (OpenZeppelin's ECDSA) refuses an s above it. */
+const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+/**
+ * Rule: an attestation is stored only in the encoding the executor accepts (OpenZeppelin's ECDSA.recover):
+ * 65 bytes, v 27 or 28, s in the lower half. Any other would make the relayer's queue revert.
+ */
+function requireContractEncoding(signature: string): void {
+  const v = Number.parseInt(signature.slice(130, 132), 16);
+  const s = BigInt(`0x${signature.slice(66, 130)}`);
+  if ((v !== 27 && v !== 28) || s > HALF_ORDER) {
+    throw new MessageError(
+      400,
+      'non_canonical_signature',
+      `the executor accepts only v = 27 or 28 and s in the lower half (got v = ${v}${s > HALF_ORDER ? ', a high s' : ''}); sign again with a standard signer`,
+      'signature',
+    );
+  }
 }

@@ -89,10 +89,14 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
   }
   if (state === 'Unknown') {
     const threshold = Number(await contract.getFunction('threshold')());
-    const attestations = await db.client.attestation.findMany({
+    const stored = await db.client.attestation.findMany({
       where: { proposalId, resultCid: outcome.resultCid },
       orderBy: { attestor: 'asc' },
     });
+    // Only attestors the executor lists now count: one removed since it attested is left out.
+    const isAttestor = contract.getFunction('isAttestor');
+    const current = await Promise.all(stored.map(async (a) => (await isAttestor(a.attestor)) as boolean));
+    const attestations = stored.filter((_, index) => current[index]);
     if (attestations.length < threshold) {
       await db.client.execution.update({ where: { proposalId }, data: { status: 'Waiting' } });
       return 'waiting';

@@ -53,7 +53,7 @@ const DELAY = HOUR;
 const GRACE = DAY;
 const RESULT_CID = 'bagaaierasords4njcts6vs7qvdjfcvgnume4hqohf65zsfguprqphs3icwea';
 /** secp256k1 group order, to forge the high-s twin of a signature. */
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaae6dedaf48a03bbfd25e8cd0364141n;
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 describe('GovernanceExecutor', () => {
   let chain: LocalChain;

@@ -1,7 +1,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Contract, getCreateAddress, Interface, parseEther, Wallet, type HDNodeWallet } from 'ethers';
+import {
+  concat,
+  Contract,
+  getCreateAddress,
+  Interface,
+  parseEther,
+  Signature,
+  toBeHex,
+  Wallet,
+  type HDNodeWallet,
+} from 'ethers';
+import { actionsHash } from '../../server/messages/digest.js';
 import request from 'supertest';
 import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
 import { spaceRules } from '../../server/spaces/rules.js';
@@ -20,6 +31,8 @@ const SERVICE_KEY = Wallet.createRandom().privateKey;
 const deployer = devWallet(8); // its first transaction deploys the executor, at a known address
 const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
 const externalAttestor = devWallet(7);
+/** secp256k1's group order, to forge the high-s twin of a signature. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const whale = devWallet(0);
 const large = devWallet(1);
 const medium = devWallet(2);
@@ -146,6 +159,38 @@ describe('executing a passed technical proposal', () => {
     expect(
       (await api().post('/api/attestations').send({ proposalId: id, signature: forged }).expect(403)).body.error.code,
     ).toBe('not_attestor');
+
+    // A valid signature in an encoding the contract refuses (v = 0/1, or the high-s twin) is refused
+    // here too, before anything is stored: the relayer's queue would revert on it.
+    const outcome = (await api().get(`/api/proposals/${id}`)).body.result as { cid: string };
+    const genuine = Signature.from(
+      await externalAttestor.signTypedData(
+        { name: 'IoTeX Governance Executor', version: '1', chainId: CHAIN_ID, verifyingContract: EXECUTOR },
+        {
+          Outcome: [
+            { name: 'proposalId', type: 'bytes32' },
+            { name: 'actionsHash', type: 'bytes32' },
+            { name: 'resultCid', type: 'string' },
+          ],
+        },
+        {
+          proposalId: id,
+          actionsHash: actionsHash(actions),
+          resultCid: outcome.cid,
+        },
+      ),
+    );
+    const vTwin = concat([genuine.r, genuine.s, toBeHex(genuine.v - 27, 1)]);
+    const highS = concat([
+      genuine.r,
+      toBeHex(SECP256K1_N - BigInt(genuine.s), 32),
+      toBeHex(genuine.v === 27 ? 28 : 27, 1),
+    ]);
+    for (const signature of [vTwin, highS]) {
+      const refused = await api().post('/api/attestations').send({ proposalId: id, signature }).expect(400);
+      expect(refused.body.error).toMatchObject({ code: 'non_canonical_signature', field: 'signature' });
+    }
+    expect((await api().get(`/api/proposals/${id}/attestations`)).body.attestations).toHaveLength(1);
 
     // The external attestor names the space and the executor it attests for itself; the audit runs
     // first. For another executor, or another space, it signs nothing.
