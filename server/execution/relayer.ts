@@ -113,10 +113,13 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
     });
     return 'queued';
   }
-  // Queued: execute once the chain's clock has passed the eta.
+  // Queued: execute once the eta has passed, by the later of the chain's newest block and this clock:
+  // an idle chain makes no block until a transaction comes, and the block that mines this one is
+  // stamped with the time it is made.
   const { eta } = (await contract.getFunction('proposals')(proposalId)) as { eta: bigint };
   const block = await chain.provider.send('eth_getBlockByNumber', ['latest', false]);
-  if (BigInt(block.timestamp) < eta) {
+  const time = BigInt(block.timestamp) > now ? BigInt(block.timestamp) : now;
+  if (time < eta) {
     await db.client.execution.update({ where: { proposalId }, data: { status: 'Queued', eta } });
     return 'waiting';
   }

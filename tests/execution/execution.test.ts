@@ -17,7 +17,7 @@ import request from 'supertest';
 import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
 import { spaceRules } from '../../server/spaces/rules.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
-import { deployExecutor } from '../../scripts/lib/executor.js';
+import { connectExecutor, deployExecutor } from '../../scripts/lib/executor.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
 import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
 import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
@@ -233,10 +233,17 @@ describe('executing a passed technical proposal', () => {
       status: 'Queued',
       queueTx: expect.any(String),
     });
-    // Too early: the timelock runs on the chain's clock.
+    // Too early: before the eta, nothing is sent.
     expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
-    await stack.provider.send('evm_increaseTime', [DELAY]);
-    await stack.provider.send('evm_mine', []);
+    // The timelock passes on an idle chain: its clock moves (the service's too), but no block is mined,
+    // so its newest block still says before the eta. The relayer executes all the same: the block that
+    // mines its transaction is stamped with the present time.
+    const idleHead = await stack.provider.getBlockNumber();
+    const { eta } = (await connectExecutor(EXECUTOR, stack.provider).proposals(id)) as { eta: bigint };
+    expect(Number(eta) - stack.clock.now).toBeGreaterThan(DELAY - 300); // the timelock is still ahead
+    await stack.advance(Number(eta) - stack.clock.now + 1);
+    expect(await stack.provider.getBlockNumber()).toBe(idleHead);
+    expect((await stack.provider.getBlock('latest'))!.timestamp).toBeLessThan(Number(eta));
 
     const before = await stack.provider.getBalance(beneficiary.address);
     // Two relayers at once (different gas payers, the same database): one execution.
