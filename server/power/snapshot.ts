@@ -1,6 +1,7 @@
 // Snapshot block rules: a block number of the chain (not 0), not ahead of the head, not older than
 // the configured age, and readable: the node showed it serves past staking state (node-check.ts).
 import { checkSnapshotAge } from '../lifecycle/admission.js';
+import { MessageError } from '../messages/errors.js';
 import { PowerError } from './errors.js';
 import type { Blocks } from './blocks.js';
 import { checkNode, type HistoricState, type NodeCheckDeps } from './node-check.js';
@@ -32,7 +33,7 @@ export class SnapshotRules {
     if (!historic.ok) throw new PowerError(historic.code, historic.reason);
   }
 
-  /** Throws a PowerError, or the snapshot age rule's MessageError, unless `block` may be a proposal's snapshot block. */
+  /** Throws a PowerError with a stable code unless `block` may be a proposal's snapshot block. */
   async check(block: number, maxAgeBlocks: number): Promise<void> {
     assertBlockNumber(block);
     const [head] = await Promise.all([
@@ -41,7 +42,14 @@ export class SnapshotRules {
       }),
       this.requireHistoricState(),
     ]);
-    checkSnapshotAge(block, { low: head, high: head }, maxAgeBlocks);
+    try {
+      checkSnapshotAge(block, { low: head, high: head }, maxAgeBlocks);
+    } catch (error) {
+      // The same rule the audit applies (server/lifecycle/admission.ts), reported as the power errors are.
+      if (error instanceof MessageError)
+        throw new PowerError(error.code as 'snapshot_in_future' | 'snapshot_too_old', error.message);
+      throw error;
+    }
   }
 }
 

@@ -236,7 +236,16 @@ describeIf(chromiumFound, 'web app in Chromium', () => {
       // No gas floor typed: the service suggests what the call used with ample gas, plus a margin.
       const [signedAction] = preview.message.actions;
       expect(signedAction).toMatchObject({ to: target, value: '1500000000000000000', data: calldata });
-      expect(Number(signedAction!.gas)).toBeGreaterThan(21_000);
+      // It is what POST /api/spaces/test/action-gas suggests for that call, measured by the executor.
+      const suggested = (await (
+        await fetch(url('/api/spaces/test/action-gas'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ actions: [{ to: target, value: '1500000000000000000', data: calldata }] }),
+        })
+      ).json()) as { actions: { ok: boolean; gasUsed: string; gas: string }[] };
+      expect(suggested.actions[0]).toMatchObject({ ok: true, gas: signedAction!.gas });
+      expect(BigInt(signedAction!.gas)).toBeGreaterThanOrEqual(BigInt(suggested.actions[0]!.gasUsed) + 10_000n);
       expect(await text(page, '[data-testid=review-gas-1]')).toBe(Number(signedAction!.gas).toLocaleString('en-US'));
       expect(preview.message.snapshot).toBeGreaterThanOrEqual(stack.snapshot);
       const reviewedId = await text(page, '[data-testid=review-id]');
