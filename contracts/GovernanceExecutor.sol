@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {ERC721Holder} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Holder.sol";
 import {ERC1155Holder} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Holder.sol";
@@ -12,9 +13,11 @@ import {ERC1155Holder} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155
 /// @title GovernanceExecutor: executes the actions of passed IoTeX governance proposals.
 /// @notice Holds the treasury (IOTX, ERC-20s, NFTs) and whatever roles governance controls. It acts
 /// only on an *outcome* signed by at least `threshold` distinct attestors (EIP-712, bound to this
-/// chain and this contract), after a timelock during which a guardian may veto, exactly once, and
-/// only with the very actions the outcome names. Anyone may relay `queue` and `execute`: the relayer
-/// pays gas and has no other power. Its own parameters change only through its own proposals.
+/// chain and this contract), decided under the rules document this executor accepts (`rulesDigest`),
+/// after a timelock during which a guardian may veto, exactly once, and only with the very actions the
+/// outcome names. It keeps each queued outcome's Merkle root of counted votes, so a contract can check
+/// a vote on chain (`verifyVote`). Anyone may relay `queue` and `execute`: the relayer pays gas and has
+/// no other power. Its own parameters change only through its own proposals.
 /// @dev See docs/executor.md. `actionsHash` is the EIP-712 encoding of `Action[]` (keccak256 of the
 /// concatenated hashStruct of each Action), as the service computes it (server/messages/digest.ts).
 contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Holder {
@@ -31,11 +34,15 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         uint64 gas;
     }
 
-    /// @notice What the attestors sign: the proposal, the hash of its actions and its result document.
+    /// @notice What the attestors sign: the proposal, the hash of its actions, its result document, the
+    /// digest of the rules document the proposal signed (sha2-256 of its DAG-JSON bytes) and the result's
+    /// Merkle root of counted votes (OpenZeppelin StandardMerkleTree, leaves (voter, choice, power, voteId)).
     struct Outcome {
         bytes32 proposalId;
         bytes32 actionsHash;
         string resultCid;
+        bytes32 rulesDigest;
+        bytes32 votesRoot;
     }
 
     /// @notice A queued proposal. `eta` and `expiresAt` are fixed when it is queued: later changes of
@@ -60,7 +67,9 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
 
     bytes32 public constant ACTION_TYPEHASH = keccak256("Action(address to,uint256 value,bytes data,uint64 gas)");
     bytes32 public constant OUTCOME_TYPEHASH =
-        keccak256("Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid)");
+        keccak256(
+            "Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid,bytes32 rulesDigest,bytes32 votesRoot)"
+        );
 
     /// @notice Bounds of the timelock delay (queue to earliest execution).
     uint256 public constant MIN_DELAY = 1 minutes;
@@ -92,8 +101,14 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     uint256 public gracePeriod;
     /// @notice The account that may veto a queued proposal before it is executed.
     address public guardian;
+    /// @notice The digest of the rules document (sha2-256 of its DAG-JSON bytes, as a proposal signs it)
+    /// under which outcomes are accepted: an outcome decided under any other rules is refused.
+    bytes32 public rulesDigest;
 
     mapping(bytes32 proposalId => QueuedProposal) private _proposals;
+    /// @notice The Merkle root of the counted votes of each queued proposal, as its attestors signed it
+    /// (zero if never queued).
+    mapping(bytes32 proposalId => bytes32) public votesRootOf;
 
     // ----------------------------------------------------------------------------------- events
 
@@ -102,6 +117,7 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         bytes32 indexed proposalId,
         bytes32 actionsHash,
         string resultCid,
+        bytes32 votesRoot,
         uint256 eta,
         uint256 expiresAt,
         address[] signers
@@ -118,6 +134,7 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     event DelayChanged(uint256 previousDelay, uint256 newDelay);
     event GracePeriodChanged(uint256 previousGracePeriod, uint256 newGracePeriod);
     event GuardianChanged(address indexed previousGuardian, address indexed newGuardian);
+    event RulesDigestChanged(bytes32 previousRulesDigest, bytes32 newRulesDigest);
 
     // ----------------------------------------------------------------------------------- errors
 
@@ -129,6 +146,8 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     /// signature for another outcome, chain or executor), or the account to remove is none.
     error NotAttestor(address account);
     error ProposalAlreadyQueued(bytes32 proposalId);
+    /// @notice The outcome was decided under other rules than the ones this executor accepts.
+    error WrongRules(bytes32 expected, bytes32 given);
     error ProposalNotQueued(bytes32 proposalId);
     error ProposalVetoed(bytes32 proposalId);
     error ProposalAlreadyExecuted(bytes32 proposalId);
@@ -154,6 +173,7 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     error InvalidThreshold(uint256 threshold, uint256 attestorCount);
     error InvalidDelay(uint256 delay, uint256 min, uint256 max);
     error InvalidGracePeriod(uint256 gracePeriod, uint256 min, uint256 max);
+    error ZeroRulesDigest();
 
     // -------------------------------------------------------------------------------- modifiers
 
@@ -169,12 +189,14 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     /// @param initialDelay Timelock in seconds (MIN_DELAY to MAX_DELAY).
     /// @param initialGracePeriod Seconds after the timelock during which execution is possible.
     /// @param initialGuardian The account that may veto queued proposals (non-zero).
+    /// @param initialRulesDigest The digest of the rules document outcomes must be decided under (non-zero).
     constructor(
         address[] memory initialAttestors,
         uint256 initialThreshold,
         uint256 initialDelay,
         uint256 initialGracePeriod,
-        address initialGuardian
+        address initialGuardian,
+        bytes32 initialRulesDigest
     ) EIP712("IoTeX Governance Executor", "1") {
         for (uint256 i = 0; i < initialAttestors.length; i++) {
             _addAttestor(initialAttestors[i]);
@@ -183,6 +205,7 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         _setDelay(initialDelay);
         _setGracePeriod(initialGracePeriod);
         _setGuardian(initialGuardian);
+        _setRulesDigest(initialRulesDigest);
     }
 
     /// @notice Accepts IOTX into the treasury.
@@ -190,15 +213,20 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
 
     // ------------------------------------------------------------------------------- lifecycle
 
-    /// @notice Queues an attested outcome: checks that at least `threshold` distinct attestors signed
-    /// it for this chain and this executor, and starts the timelock (`eta = now + delay`). A proposal
-    /// can be queued once. Anyone may call it.
-    /// @param outcome The proposal id, the EIP-712 hash of its actions and the CID of its result.
+    /// @notice Queues an attested outcome: checks that it was decided under this executor's rules and
+    /// that at least `threshold` distinct attestors signed it for this chain and this executor, keeps its
+    /// votes root and starts the timelock (`eta = now + delay`). A proposal can be queued once. Anyone
+    /// may call it.
+    /// @param outcome The proposal id, the EIP-712 hash of its actions, the CID of its result, the digest
+    /// of the rules it was decided under and its Merkle root of counted votes.
     /// @param signatures 65-byte canonical ECDSA signatures of `outcomeDigest(outcome)`, in any order;
     /// every one must come from a different attestor.
     function queue(Outcome calldata outcome, bytes[] calldata signatures) external {
         bytes32 proposalId = outcome.proposalId;
         if (_proposals[proposalId].eta != 0) revert ProposalAlreadyQueued(proposalId);
+        // Rule: the treasury accepts only outcomes decided under its own rules (a space republished with
+        // quorum 0, or a strategy over the operator's own token, is other rules).
+        if (outcome.rulesDigest != rulesDigest) revert WrongRules(rulesDigest, outcome.rulesDigest);
         uint256 required = _threshold;
         if (signatures.length < required) revert InsufficientSignatures(signatures.length, required);
 
@@ -223,7 +251,8 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
             vetoed: false,
             executed: false
         });
-        emit Queued(proposalId, outcome.actionsHash, outcome.resultCid, eta, expiresAt, signers);
+        votesRootOf[proposalId] = outcome.votesRoot;
+        emit Queued(proposalId, outcome.actionsHash, outcome.resultCid, outcome.votesRoot, eta, expiresAt, signers);
     }
 
     /// @notice Vetoes a queued proposal for good: it can never be executed or queued again. Only the
@@ -353,6 +382,13 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         _setGuardian(newGuardian);
     }
 
+    /// @notice Sets the digest of the rules document outcomes must be decided under, for proposals queued
+    /// from now on. Only as an action of an executed proposal of this executor.
+    /// @param newRulesDigest sha2-256 of the new rules document's DAG-JSON bytes (non-zero).
+    function setRulesDigest(bytes32 newRulesDigest) external onlySelf {
+        _setRulesDigest(newRulesDigest);
+    }
+
     // ------------------------------------------------------------------------------------ views
 
     /// @notice Where a proposal stands: Unknown (never queued), Queued (waiting for or within its
@@ -371,6 +407,31 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     /// @param proposalId The proposal.
     function proposals(bytes32 proposalId) external view returns (QueuedProposal memory) {
         return _proposals[proposalId];
+    }
+
+    /// @notice Whether a vote was counted in a queued proposal's result: checks a Merkle proof of the leaf
+    /// keccak256(bytes.concat(keccak256(abi.encode(voter, choice, power, voteId)))) (OpenZeppelin
+    /// StandardMerkleTree) against the votes root its attestors signed. False for a proposal never
+    /// queued. It does not look at the proposal's state: check `state(proposalId)` as well to rely only
+    /// on outcomes that passed the timelock unvetoed (Executed).
+    /// @param proposalId The queued proposal.
+    /// @param voter The voter's address.
+    /// @param choice 1 For, 2 Against, 3 Abstain.
+    /// @param power The voter's power at the snapshot, in wei.
+    /// @param voteId The Vote message's id.
+    /// @param proof The sibling hashes from the leaf to the root (GET /api/proposals/:id/votes/proofs).
+    function verifyVote(
+        bytes32 proposalId,
+        address voter,
+        uint8 choice,
+        uint256 power,
+        bytes32 voteId,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        bytes32 root = votesRootOf[proposalId];
+        if (root == bytes32(0)) return false;
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(voter, choice, power, voteId))));
+        return MerkleProof.verifyCalldata(proof, root, leaf);
     }
 
     /// @notice Whether `account` is an attestor.
@@ -412,7 +473,9 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
                         OUTCOME_TYPEHASH,
                         outcome.proposalId,
                         outcome.actionsHash,
-                        keccak256(bytes(outcome.resultCid))
+                        keccak256(bytes(outcome.resultCid)),
+                        outcome.rulesDigest,
+                        outcome.votesRoot
                     )
                 )
             );
@@ -466,5 +529,11 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         if (newGuardian == address(0)) revert ZeroAddress();
         emit GuardianChanged(guardian, newGuardian);
         guardian = newGuardian;
+    }
+
+    function _setRulesDigest(bytes32 newRulesDigest) private {
+        if (newRulesDigest == bytes32(0)) revert ZeroRulesDigest();
+        emit RulesDigestChanged(rulesDigest, newRulesDigest);
+        rulesDigest = newRulesDigest;
     }
 }

@@ -1,18 +1,21 @@
 // npm run attest -- <proposal id> --space <id> --executor <address> [--api <url>] [--rpc <url>]
 // [--gateway <url>]: an external attestor's step. The attestor names the space and the executor it
 // attests for; nothing it signs comes from the service's word. Runs the independent audit (npm run
-// audit); only if the pinned result matches the log and the chain, the proposal is of that space, and
-// the rules it signed name that executor, does it sign the executor's Outcome with
-// ATTESTOR_PRIVATE_KEY and submit it to POST /api/attestations. Exit code 0: attested; 1: refused
-// (the audit disagrees, or the proposal is not for this space and executor); 2: could not run.
+// audit); only if the pinned result matches the log and the chain, the proposal is of that space, the
+// rules it signed name that executor and are the rules that executor accepts, does it sign the
+// executor's Outcome with ATTESTOR_PRIVATE_KEY and submit it to POST /api/attestations. Everything in
+// the Outcome comes from the audit's own reading: the actions hash from the signed proposal, the rules
+// digest the proposal signed (whose document it decided by), the votes root from the result it
+// rebuilt. Exit code 0: attested; 1: refused (the audit disagrees, or the proposal is not for this
+// space and executor); 2: could not run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { getAddress, isAddress, Wallet } from 'ethers';
+import { getAddress, isAddress, JsonRpcProvider, Wallet, ZeroHash } from 'ethers';
 import { auditProposal } from '../server/audit/audit.js';
 import { gatewaySource } from '../server/audit/source.js';
-import { executorDomain, OUTCOME_TYPES } from '../server/execution/executor.js';
+import { connectExecutor, executorDomain, OUTCOME_TYPES, type Outcome } from '../server/execution/executor.js';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -73,8 +76,31 @@ async function main(): Promise<number> {
       );
       return 1;
     }
-    // The actions hash comes from the signed proposal as the audit read it, not from the service.
-    const outcome = { proposalId, actionsHash: report.rebuilt.proposal.actionsHash, resultCid: proposal.result.cid };
+    // The rules digest the proposal signed, whose document the audit fetched and decided by; the
+    // executor accepts only its own.
+    const signedRules = report.rulesDigest!;
+    const provider = new JsonRpcProvider(values.rpc!, undefined, { staticNetwork: true });
+    let accepted: string;
+    try {
+      accepted = await connectExecutor(executor, provider).rulesDigest();
+    } finally {
+      provider.destroy();
+    }
+    if (accepted !== signedRules) {
+      console.log(
+        `\nNot attesting: the executor ${executor} accepts outcomes under the rules ${accepted}; the proposal signed ${signedRules}.`,
+      );
+      return 1;
+    }
+    // The actions hash comes from the signed proposal as the audit read it, the votes root from the
+    // result it rebuilt: nothing from the service.
+    const outcome: Outcome = {
+      proposalId,
+      actionsHash: report.rebuilt.proposal.actionsHash,
+      resultCid: proposal.result.cid,
+      rulesDigest: signedRules,
+      votesRoot: report.rebuilt.merkle.root ?? ZeroHash,
+    };
     const wallet = new Wallet(key);
     const signature = await wallet.signTypedData(
       executorDomain(Number(report.rebuilt.chainId), executor),

@@ -48,6 +48,7 @@ async function main() {
   const development = await prepareDevelopmentChain(
     rpcUrl,
     new Wallet(loadServiceKey(config.servicePrivateKey, config.dataDir)).address,
+    config.spacesDir,
   );
   // On the development chain, a development account anchors the demo space's log unless a key is set.
   const anchorPrivateKey = config.anchorPrivateKey ?? (development ? LOCAL_ANCHOR_SENDER.privateKey : undefined);
@@ -67,9 +68,9 @@ Press Ctrl-C to stop.`);
 
 /**
  * On a development chain (id 31337): Multicall3, the staking stand-in, the demo stake, the demo executor
- * and the log anchor, once. Whether it is one.
+ * (accepting the rules of the demo space in `spacesDir`) and the log anchor, once. Whether it is one.
  */
-async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string): Promise<boolean> {
+async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string, spacesDir: string): Promise<boolean> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
   try {
     const chainId = Number(await provider.send('eth_chainId', []));
@@ -81,7 +82,7 @@ async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string): 
     const { seeded, blockNumber } = await seedDemoStake(provider);
     log(seeded ? `demo stake seeded (visible from block ${blockNumber}):` : 'demo stake already on the chain:');
     console.log(demoStakeSummary());
-    await ensureDemoExecutor(provider, serviceAddress, log);
+    await ensureDemoExecutor(provider, serviceAddress, log, spacesDir);
     log(`log anchor at ${await ensureLocalLogAnchor(provider)} (anchored by ${LOCAL_ANCHOR_SENDER.address})`);
     return true;
   } finally {

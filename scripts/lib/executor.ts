@@ -19,6 +19,12 @@ export interface ExecutorParams {
   gracePeriod: BigNumberish;
   /** The account that may veto queued proposals. */
   guardian: string;
+  /**
+   * The digest of the rules document outcomes must be decided under (`spaceRules(space).digest`,
+   * non-zero). A space's rules name its executor, so deploy at an address known beforehand (the
+   * deployer's next CREATE address) and compute the digest of the rules that name it.
+   */
+  rulesDigest: string;
 }
 
 export interface DeployedExecutor {
@@ -44,6 +50,7 @@ export async function deployExecutor(signer: Signer, params: ExecutorParams): Pr
     params.delay,
     params.gracePeriod,
     params.guardian,
+    params.rulesDigest,
   );
   const receipt = await deployed.deploymentTransaction()?.wait();
   if (!receipt || receipt.status !== 1) throw new Error('GovernanceExecutor deployment failed');

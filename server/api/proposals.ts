@@ -4,6 +4,7 @@ import type { Database } from '../db/index.js';
 import { PROPOSAL_STATES } from '../lifecycle/types.js';
 import { loadProposal, proposalRecords } from '../proposals/repository.js';
 import { proposalDetail, proposalSummary, statusOf, supportsJson, votesJson } from '../proposals/view.js';
+import { voteProofs, type ResultDocument } from '../results/document.js';
 import { ApiError } from './errors.js';
 
 const listQuery = z.strictObject({
@@ -111,6 +112,17 @@ export function proposalsRouter(deps: { db: Database; clock: () => number }): Ro
   router.get('/proposals/:id/votes', async (req, res) => {
     const { records } = await load(req.params.id);
     res.json({ votes: votesJson(records) });
+  });
+
+  // Each counted vote with its Merkle proof against the result's votes root: what the executor's
+  // verifyVote checks on chain once the outcome is queued. From the stored result document.
+  router.get('/proposals/:id/votes/proofs', async (req, res) => {
+    const id = req.params.id.toLowerCase();
+    if (!(await db.proposal.findUnique({ where: { id }, select: { id: true } })))
+      throw new ApiError(404, 'unknown_proposal', `no proposal ${req.params.id}`, 'id');
+    const result = await db.result.findUnique({ where: { proposalId: id }, select: { cid: true, document: true } });
+    if (!result) throw new ApiError(404, 'no_result', `proposal ${id} has no result yet`, 'id');
+    res.json({ ...voteProofs(JSON.parse(result.document) as ResultDocument), resultCid: result.cid });
   });
 
   router.get('/proposals/:id/supports', async (req, res) => {

@@ -55,8 +55,9 @@ export interface AuditReport {
   findings: AuditFinding[];
   /** The result as the audit rebuilt it (undefined when it could not get that far). */
   rebuilt?: ResultDocument;
-  /** The rules document the proposal signed, as the audit read it from IPFS. */
+  /** The rules document the proposal signed, as the audit read it from IPFS, and the digest it signed. */
   rules?: RulesDocument;
+  rulesDigest?: string;
   result?: ResultDocument;
 }
 
@@ -128,7 +129,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
 
     const chainId = Number(result.chainId);
     const chain = await connectChain(options.rpcUrl);
-    let rebuilt: ResultDocument, rules: RulesDocument, messages: VerifiedMessage[];
+    let rebuilt: ResultDocument, rules: RulesDocument, rulesDigest: string, messages: VerifiedMessage[];
     try {
       messages = await verifyMessages(log, options.source, chainId, chain.provider, progress, fail);
       // Only a message that is not what it claims stops the audit; a receipt's finding does not.
@@ -137,7 +138,16 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
       if (chain.chainId !== chainId)
         throw fail('chain', `the RPC node is on chain ${chain.chainId}, the result on ${chainId}`);
       let settled: number;
-      ({ rebuilt, rules, settled } = await rebuild(result, log, messages, chain, options, progress, fail, pass));
+      ({ rebuilt, rules, rulesDigest, settled } = await rebuild(
+        result,
+        log,
+        messages,
+        chain,
+        options,
+        progress,
+        fail,
+        pass,
+      ));
       const anchors = await checkAnchors(log, rules, settled, chain, progress, pass, fail);
       if (options.receipt && receiptCheck.signed)
         receiptKey(options.receipt, anchors, options.receiptSigner, pass, fail);
@@ -155,7 +165,7 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
             : `, support ${rebuilt.support.power} of ${rebuilt.support.threshold} needed`),
       );
     if (options.receipt && receiptCheck.inLog) receiptCounted(options.receipt, result, rebuilt, messages, pass, fail);
-    return { ...report(), rebuilt, rules, result };
+    return { ...report(), rebuilt, rules, rulesDigest, result };
   } catch (error) {
     // Tampering is a finding; anything else (a node or gateway that does not answer) means the audit
     // could not run, and is thrown.
@@ -238,7 +248,7 @@ async function rebuild(
   progress: (line: string) => void,
   fail: (check: string, detail: string) => Error,
   pass: (check: string, detail: string) => void,
-): Promise<{ rebuilt: ResultDocument; rules: RulesDocument; settled: number }> {
+): Promise<{ rebuilt: ResultDocument; rules: RulesDocument; rulesDigest: string; settled: number }> {
   const proposalMessage = messages.find((m) => m.entry.id === options.proposalId);
   if (!proposalMessage || proposalMessage.primaryType !== 'Proposal')
     throw fail('proposal', `proposal ${options.proposalId} is not in the log`);
@@ -333,7 +343,7 @@ async function rebuild(
       status: proposalStatus(facts, lifecycle, supports, votes, end),
       log: { to: lastEntry.sequence, head: lastEntry.head, lastBatch: result.log.lastBatch },
     });
-    return { rebuilt, rules, settled: end };
+    return { rebuilt, rules, rulesDigest: proposal.rules, settled: end };
   } finally {
     await scratch.close();
   }

@@ -1,7 +1,8 @@
-import { Contract, Signature, verifyTypedData, type JsonRpcProvider } from 'ethers';
+import { Contract, Signature, ZeroHash, verifyTypedData, type JsonRpcProvider } from 'ethers';
 import type { Database } from '../db/index.js';
 import { MessageError } from '../messages/errors.js';
 import { findProposal } from '../proposals/repository.js';
+import type { ResultDocument } from '../results/document.js';
 import { executorDomain, EXECUTOR_ABI, OUTCOME_TYPES, type Outcome } from './executor.js';
 
 // Attestations: signatures of a passed technical proposal's Outcome by the executor's attestors.
@@ -25,8 +26,31 @@ export async function outcomeOf(db: Database, proposalId: string): Promise<{ out
       `the rules proposal ${proposal.id} signed name no executor`,
       'proposalId',
     );
+  // The rules the proposal signed (the executor accepts only its own), and the counted votes' root.
+  const { rulesDigest } = await db.client.proposal.findUniqueOrThrow({
+    where: { id: proposal.id },
+    select: { rulesDigest: true },
+  });
+  if (!rulesDigest)
+    throw new MessageError(
+      409,
+      'no_rules_digest',
+      `proposal ${proposal.id} signed no rules digest (before protocol v2): no executor accepts it`,
+      'proposalId',
+    );
+  const result = await db.client.result.findUniqueOrThrow({
+    where: { proposalId: proposal.id },
+    select: { cid: true, document: true },
+  });
+  const document = JSON.parse(result.document) as ResultDocument;
   return {
-    outcome: { proposalId: proposal.id, actionsHash: proposal.actionsHash, resultCid: proposal.result.cid },
+    outcome: {
+      proposalId: proposal.id,
+      actionsHash: proposal.actionsHash,
+      resultCid: result.cid,
+      rulesDigest,
+      votesRoot: document.merkle.root ?? ZeroHash,
+    },
     executor,
   };
 }

@@ -44,14 +44,22 @@ export const OUTCOME_TYPES: { Outcome: TypedDataField[] } = {
     { name: 'proposalId', type: 'bytes32' },
     { name: 'actionsHash', type: 'bytes32' },
     { name: 'resultCid', type: 'string' },
+    { name: 'rulesDigest', type: 'bytes32' },
+    { name: 'votesRoot', type: 'bytes32' },
   ],
 };
 
-/** What attestors sign: a proposal's id, the EIP-712 hash of its `Action[]` and its result's CID. */
+/**
+ * What attestors sign: a proposal's id, the EIP-712 hash of its `Action[]`, its result's CID, the
+ * digest of the rules document it signed (the executor accepts only its own) and the result's Merkle
+ * root of counted votes (`merkle.root`; zero when no vote counted).
+ */
 export interface Outcome {
   proposalId: string;
   actionsHash: string;
   resultCid: string;
+  rulesDigest: string;
+  votesRoot: string;
 }
 
 /** One action as the contract takes it (`to.call{value}(data)`, with the gas floor voters signed). */
@@ -122,7 +130,7 @@ export function signOutcome(
 
 /** The contract's full ABI (tests/chain/executor.test.ts checks it against the compiled contract). */
 export const EXECUTOR_ABI = [
-  'constructor(address[] initialAttestors, uint256 initialThreshold, uint256 initialDelay, uint256 initialGracePeriod, address initialGuardian)',
+  'constructor(address[] initialAttestors, uint256 initialThreshold, uint256 initialDelay, uint256 initialGracePeriod, address initialGuardian, bytes32 initialRulesDigest)',
   'error ActionFailed(uint256 index, address to)',
   'error ActionGasTooLow(uint256 index, uint256 gas, uint256 available)',
   'error ActionsMismatch(bytes32 proposalId, bytes32 queuedHash, bytes32 givenHash)',
@@ -150,7 +158,9 @@ export const EXECUTOR_ABI = [
   'error StringTooLong(string str)',
   'error TimelockNotElapsed(bytes32 proposalId, uint256 eta)',
   'error TooManyAttestors(uint256 max)',
+  'error WrongRules(bytes32 expected, bytes32 given)',
   'error ZeroAddress()',
+  'error ZeroRulesDigest()',
   'event ActionExecuted(bytes32 indexed proposalId, uint256 index, address indexed to, uint256 value, bytes data)',
   'event AttestorAdded(address indexed attestor)',
   'event AttestorRemoved(address indexed attestor)',
@@ -159,7 +169,8 @@ export const EXECUTOR_ABI = [
   'event Executed(bytes32 indexed proposalId, address indexed relayer)',
   'event GracePeriodChanged(uint256 previousGracePeriod, uint256 newGracePeriod)',
   'event GuardianChanged(address indexed previousGuardian, address indexed newGuardian)',
-  'event Queued(bytes32 indexed proposalId, bytes32 actionsHash, string resultCid, uint256 eta, uint256 expiresAt, address[] signers)',
+  'event Queued(bytes32 indexed proposalId, bytes32 actionsHash, string resultCid, bytes32 votesRoot, uint256 eta, uint256 expiresAt, address[] signers)',
+  'event RulesDigestChanged(bytes32 previousRulesDigest, bytes32 newRulesDigest)',
   'event ThresholdChanged(uint256 previousThreshold, uint256 newThreshold)',
   'event Vetoed(bytes32 indexed proposalId, address indexed guardian)',
   'function ACTION_TYPEHASH() view returns (bytes32)',
@@ -187,18 +198,22 @@ export const EXECUTOR_ABI = [
   'function onERC1155BatchReceived(address, address, uint256[], uint256[], bytes) returns (bytes4)',
   'function onERC1155Received(address, address, uint256, uint256, bytes) returns (bytes4)',
   'function onERC721Received(address, address, uint256, bytes) returns (bytes4)',
-  'function outcomeDigest((bytes32 proposalId, bytes32 actionsHash, string resultCid) outcome) view returns (bytes32)',
+  'function outcomeDigest((bytes32 proposalId, bytes32 actionsHash, string resultCid, bytes32 rulesDigest, bytes32 votesRoot) outcome) view returns (bytes32)',
   'function proposals(bytes32 proposalId) view returns ((bytes32 actionsHash, uint64 eta, uint64 expiresAt, bool vetoed, bool executed))',
-  'function queue((bytes32 proposalId, bytes32 actionsHash, string resultCid) outcome, bytes[] signatures)',
+  'function queue((bytes32 proposalId, bytes32 actionsHash, string resultCid, bytes32 rulesDigest, bytes32 votesRoot) outcome, bytes[] signatures)',
   'function removeAttestor(address attestor)',
+  'function rulesDigest() view returns (bytes32)',
   'function setDelay(uint256 newDelay)',
   'function setGracePeriod(uint256 newGracePeriod)',
   'function setGuardian(address newGuardian)',
+  'function setRulesDigest(bytes32 newRulesDigest)',
   'function setThreshold(uint256 newThreshold)',
   'function state(bytes32 proposalId) view returns (uint8)',
   'function supportsInterface(bytes4 interfaceId) view returns (bool)',
   'function threshold() view returns (uint256)',
+  'function verifyVote(bytes32 proposalId, address voter, uint8 choice, uint256 power, bytes32 voteId, bytes32[] proof) view returns (bool)',
   'function veto(bytes32 proposalId)',
+  'function votesRootOf(bytes32 proposalId) view returns (bytes32)',
   'receive() payable',
 ] as const;
 
@@ -226,6 +241,7 @@ export interface GovernanceExecutor extends BaseContract {
   setDelay: Send<[newDelay: BigNumberish]>;
   setGracePeriod: Send<[newGracePeriod: BigNumberish]>;
   setGuardian: Send<[newGuardian: string]>;
+  setRulesDigest: Send<[newRulesDigest: BytesLike]>;
   /** The enum value; `PROPOSAL_STATES[Number(state)]` names it. */
   state: View<[proposalId: BytesLike], bigint>;
   proposals: View<[proposalId: BytesLike], QueuedProposal>;
@@ -235,6 +251,22 @@ export interface GovernanceExecutor extends BaseContract {
   delay: View<[], bigint>;
   gracePeriod: View<[], bigint>;
   guardian: View<[], string>;
+  /** The digest of the rules document outcomes must be decided under. */
+  rulesDigest: View<[], string>;
+  /** The Merkle root of a queued proposal's counted votes (zero if never queued). */
+  votesRootOf: View<[proposalId: BytesLike], string>;
+  /** Whether the vote (voter, choice, power, voteId) is a leaf of the proposal's votes root, by `proof`. */
+  verifyVote: View<
+    [
+      proposalId: BytesLike,
+      voter: string,
+      choice: BigNumberish,
+      power: BigNumberish,
+      voteId: BytesLike,
+      proof: BytesLike[],
+    ],
+    boolean
+  >;
   hashActions: View<[actions: ExecutorAction[]], string>;
   outcomeDigest: View<[outcome: Outcome], string>;
   domainSeparator: View<[], string>;

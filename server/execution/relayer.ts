@@ -88,6 +88,14 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
     return 'waiting';
   }
   if (state === 'Unknown') {
+    // The executor accepts only outcomes decided under its own rules: say so rather than send a queue
+    // that reverts (WrongRules). It is retried with backoff, in case a proposal sets its digest back.
+    const accepted = (await contract.getFunction('rulesDigest')()) as string;
+    if (accepted !== outcome.rulesDigest) {
+      throw new Error(
+        `the executor ${executor} accepts outcomes under the rules ${accepted}; this proposal signed ${outcome.rulesDigest}, so it cannot be queued there`,
+      );
+    }
     const threshold = Number(await contract.getFunction('threshold')());
     const stored = await db.client.attestation.findMany({
       where: { proposalId, resultCid: outcome.resultCid },

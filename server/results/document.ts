@@ -3,6 +3,7 @@ import type { StrategyConfig } from '../spaces/schema.js';
 import {
   countedVotes,
   countsIn,
+  type Choice,
   type LifecycleRules,
   type ProposalStatus,
   type SupportRecord,
@@ -145,3 +146,37 @@ export function buildResultDocument(input: ResultInput) {
 }
 
 export type ResultDocument = ReturnType<typeof buildResultDocument>;
+
+/**
+ * Each counted vote of a result document with its Merkle proof against the document's `merkle.root`
+ * (what the executor stores as a queued proposal's `votesRootOf` and checks in `verifyVote`): the tree
+ * is rebuilt from the document's votes, and must give the root the document names.
+ */
+export function voteProofs(document: ResultDocument) {
+  const leafEncoding = [...VOTE_LEAF_ENCODING];
+  if (document.votes.length === 0) return { root: null, leafEncoding, votes: [] };
+  const tree = voteMerkleTree(
+    document.votes.map((vote) => ({
+      voter: vote.voter,
+      choice: Number(vote.choice) as Choice,
+      power: BigInt(vote.power),
+      id: vote.id,
+    })),
+  );
+  if (tree.root !== document.merkle.root) {
+    throw new Error(
+      `the votes of result ${document.proposal.id} give the root ${tree.root}, not ${document.merkle.root}`,
+    );
+  }
+  return {
+    root: tree.root,
+    leafEncoding,
+    votes: document.votes.map((vote, index) => ({
+      voter: vote.voter,
+      choice: Number(vote.choice),
+      power: vote.power,
+      id: vote.id,
+      proof: tree.getProof(index),
+    })),
+  };
+}

@@ -79,11 +79,16 @@ export function spaceRules(space: Space): SpaceRules {
   let rules = computed.get(space);
   if (!rules) {
     const document = rulesDocument(space);
-    const digest = `0x${createHash('sha256').update(dagJson.encode(document)).digest('hex')}`;
+    const digest = rulesDigest(document);
     rules = { document, cid: rulesCid(digest).toString(), digest };
     computed.set(space, rules);
   }
   return rules;
+}
+
+/** sha2-256 of a rules document's DAG-JSON bytes (0x hex): what a proposal signs as `rules`. */
+export function rulesDigest(document: RulesDocument): string {
+  return `0x${createHash('sha256').update(dagJson.encode(document)).digest('hex')}`;
 }
 
 /** The CID a signed `rules` digest names: CIDv1, dag-json, sha2-256 of that digest. */

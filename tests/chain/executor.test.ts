@@ -2,6 +2,7 @@
 // are queued, wait out the timelock, and run their actions exactly once; every refusal is checked by
 // its custom error's name. docs/executor.md describes the contract and its trust model.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import {
   Contract,
   ContractFactory,
@@ -10,6 +11,7 @@ import {
   Signature,
   TypedDataEncoder,
   Wallet,
+  ZeroHash,
   concat,
   getAddress,
   id,
@@ -25,6 +27,7 @@ import {
 
 import { actionsHash as serviceActionsHash } from '../../server/messages/digest.js';
 import { suggestedGasFloor } from '../../server/execution/gas.js';
+import { VOTE_LEAF_ENCODING, voteMerkleTree } from '../../server/results/document.js';
 import {
   EXECUTOR_ABI,
   OUTCOME_TYPES,
@@ -54,6 +57,21 @@ const GRACE = DAY;
 const RESULT_CID = 'bagaaierasords4njcts6vs7qvdjfcvgnume4hqohf65zsfguprqphs3icwea';
 /** secp256k1 group order, to forge the high-s twin of a signature. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** The digest of the rules document the executor accepts (any non-zero value will do here). */
+const RULES = id('the rules of the treasury');
+/** A space published by the operator with other rules (quorum 0, say). */
+const OTHER_RULES = id('the same space, republished with quorum 0');
+/** Counted votes (voter, choice, power, vote id) and their OpenZeppelin StandardMerkleTree. */
+type VoteLeaf = [voter: string, choice: number, power: string, voteId: string];
+const VOTES: VoteLeaf[] = [
+  [getAddress(toBeHex(0xa11ce, 20)), 1, parseEther('1200').toString(), id('vote 1')],
+  [getAddress(toBeHex(0xb0b, 20)), 2, parseEther('300').toString(), id('vote 2')],
+  [getAddress(toBeHex(0xca201, 20)), 3, '1', id('vote 3')],
+  [getAddress(toBeHex(0xd0d0, 20)), 1, parseEther('45.5').toString(), id('vote 4')],
+  [getAddress(toBeHex(0xe7e, 20)), 1, (2n ** 200n).toString(), id('vote 5')],
+];
+const votesTree = StandardMerkleTree.of(VOTES, ['address', 'uint8', 'uint256', 'bytes32']);
+const VOTES_ROOT = votesTree.root;
 
 describe('GovernanceExecutor', () => {
   let chain: LocalChain;
@@ -98,6 +116,7 @@ describe('GovernanceExecutor', () => {
       delay: DELAY,
       gracePeriod: GRACE,
       guardian: guardian.address,
+      rulesDigest: RULES,
     };
 
     const deployed = await deployExecutor(deployer, params);
@@ -146,6 +165,8 @@ describe('GovernanceExecutor', () => {
     proposalId,
     actionsHash: hashOf(actions),
     resultCid,
+    rulesDigest: RULES,
+    votesRoot: VOTES_ROOT,
   });
   const sign = (outcome: Outcome, keys: HDNodeWallet[] = attestorKeys.slice(0, 2), at = executorAddress) =>
     Promise.all(keys.map((k) => signOutcome(k, at, chain.chainId, outcome)));
@@ -272,7 +293,10 @@ describe('GovernanceExecutor', () => {
         verifyingContract: executorAddress,
       });
       expect(TypedDataEncoder.from(OUTCOME_TYPES).encodeType('Outcome')).toBe(
-        'Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid)',
+        'Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid,bytes32 rulesDigest,bytes32 votesRoot)',
+      );
+      expect(await executor.getFunction('OUTCOME_TYPEHASH')()).toBe(
+        id('Outcome(bytes32 proposalId,bytes32 actionsHash,string resultCid,bytes32 rulesDigest,bytes32 votesRoot)'),
       );
       const outcome = outcomeOf(nextProposalId(), [record(1)]);
       const digest = outcomeDigest(chain.chainId, executorAddress, outcome);
@@ -297,6 +321,7 @@ describe('GovernanceExecutor', () => {
       expect(await executor.delay()).toBe(BigInt(DELAY));
       expect(await executor.gracePeriod()).toBe(BigInt(GRACE));
       expect(await executor.guardian()).toBe(guardian.address);
+      expect(await executor.rulesDigest()).toBe(RULES);
       expect(await balance(executorAddress)).toBe(parseEther('10'));
     });
 
@@ -305,7 +330,7 @@ describe('GovernanceExecutor', () => {
       const factory = new ContractFactory(abi, bytecode, deployer);
       const deploy = (p: Partial<ExecutorParams>) => {
         const q = { ...params, ...p };
-        return factory.deploy(q.attestors, q.threshold, q.delay, q.gracePeriod, q.guardian);
+        return factory.deploy(q.attestors, q.threshold, q.delay, q.gracePeriod, q.guardian, q.rulesDigest);
       };
       const a = params.attestors;
       const zero = '0x0000000000000000000000000000000000000000';
@@ -319,6 +344,7 @@ describe('GovernanceExecutor', () => {
       expect((await reverted(deploy({ gracePeriod: HOUR - 1 }))).name).toBe('InvalidGracePeriod');
       expect((await reverted(deploy({ gracePeriod: 30 * DAY + 1 }))).name).toBe('InvalidGracePeriod');
       expect((await reverted(deploy({ guardian: zero }))).name).toBe('ZeroAddress');
+      expect((await reverted(deploy({ rulesDigest: ZeroHash }))).name).toBe('ZeroRulesDigest');
       const many = Array.from({ length: 33 }, (_, i) => getAddress(toBeHex(0x1000 + i, 20)));
       expect((await reverted(deploy({ attestors: many }))).name).toBe('TooManyAttestors');
     });
@@ -342,6 +368,7 @@ describe('GovernanceExecutor', () => {
       expect(queuedEvent?.args.proposalId).toBe(proposalId);
       expect(queuedEvent?.args.actionsHash).toBe(outcome.actionsHash);
       expect(queuedEvent?.args.resultCid).toBe(RESULT_CID);
+      expect(queuedEvent?.args.votesRoot).toBe(VOTES_ROOT);
       expect(queuedEvent?.args.eta).toBe(queuedAt + BigInt(DELAY));
       expect(queuedEvent?.args.expiresAt).toBe(queuedAt + BigInt(DELAY + GRACE));
       expect([...queuedEvent!.args.signers]).toEqual([attestorKeys[2]!.address, attestorKeys[0]!.address]);
@@ -353,6 +380,7 @@ describe('GovernanceExecutor', () => {
         vetoed: false,
         executed: false,
       });
+      expect(await executor.votesRootOf(proposalId)).toBe(VOTES_ROOT);
 
       await increaseTime(DELAY);
       // The executor is run by an account with no role at all: the relayer only pays gas.
@@ -482,6 +510,36 @@ describe('GovernanceExecutor', () => {
       );
     });
 
+    it('changes the rules it accepts only through a proposal: then outcomes under the old rules are refused', async () => {
+      const NEW_RULES = id('the rules of the treasury, amended by a proposal');
+      const actions = [selfCall('setRulesDigest', [NEW_RULES])];
+      const { proposalId } = await queued(actions);
+      // A proposal queued under the old rules before the change stays queued and runs.
+      const earlier = await queued([record(12)]);
+      await increaseTime(DELAY);
+      const receipt = await mined(executor.connect(relayer).execute(proposalId, actions));
+      expect(
+        executorEvents(receipt)
+          .filter((e) => e.name !== 'ActionExecuted')
+          .map((e) => [e.name, ...e.args]),
+      ).toEqual([
+        ['RulesDigestChanged', RULES, NEW_RULES],
+        ['Executed', proposalId, relayer.address],
+      ]);
+      expect(await executor.rulesDigest()).toBe(NEW_RULES);
+      await mined(executor.connect(relayer).execute(earlier.proposalId, [record(12)]));
+      expect(await target.getFunction('value')()).toBe(12n);
+
+      const old = outcomeOf(nextProposalId(), [record(13)]);
+      expect(await reverted(executor.connect(relayer).queue(old, await sign(old)))).toEqual({
+        name: 'WrongRules',
+        args: [NEW_RULES, RULES],
+      });
+      const amended = { ...outcomeOf(nextProposalId(), [record(13)]), rulesDigest: NEW_RULES };
+      await mined(executor.connect(relayer).queue(amended, await sign(amended)));
+      expect(await stateOf(amended.proposalId)).toBe('Queued');
+    });
+
     it('a parameter change that breaks a sanity check fails the whole proposal', async () => {
       // Removing two of three attestors would leave fewer than the threshold of 2.
       const actions = [
@@ -501,6 +559,7 @@ describe('GovernanceExecutor', () => {
         ['setGracePeriod', 31 * DAY],
         ['setGuardian', '0x0000000000000000000000000000000000000000'],
         ['addAttestor', attestorKeys[0]!.address],
+        ['setRulesDigest', ZeroHash],
       ] as const) {
         const bad = [selfCall(fn, [arg])];
         const p = await queued(bad);
@@ -514,6 +573,7 @@ describe('GovernanceExecutor', () => {
             setGracePeriod: 'InvalidGracePeriod',
             setGuardian: 'ZeroAddress',
             addAttestor: 'AttestorAlreadyAdded',
+            setRulesDigest: 'ZeroRulesDigest',
           }[fn],
         ]);
       }
@@ -561,18 +621,37 @@ describe('GovernanceExecutor', () => {
       });
     });
 
-    it('a signature of another outcome (other actions or result)', async () => {
+    it('a signature of another outcome (other actions, result or votes)', async () => {
       const outcome = outcomeOf(nextProposalId(), [record(1)]);
       const sigs = await sign(outcome);
       for (const changed of [
         { ...outcome, actionsHash: hashOf([record(2)]) },
         { ...outcome, resultCid: `${RESULT_CID}x` },
         { ...outcome, proposalId: nextProposalId() },
+        { ...outcome, votesRoot: id('another votes root') },
       ]) {
         const { name, args } = await reverted(executor.connect(relayer).queue(changed, sigs));
         expect(name).toBe('NotAttestor');
         expect(params.attestors).not.toContain(args[0]);
       }
+    });
+
+    it('an outcome decided under other rules, even signed by every attestor', async () => {
+      const outcome = {
+        ...outcomeOf(nextProposalId(), [iotx(stranger.address, parseEther('10'))]),
+        rulesDigest: OTHER_RULES,
+      };
+      const all = await sign(outcome, attestorKeys);
+      expect(await reverted(executor.connect(relayer).queue(outcome, all))).toEqual({
+        name: 'WrongRules',
+        args: [RULES, OTHER_RULES],
+      });
+      expect(await stateOf(outcome.proposalId)).toBe('Unknown');
+      expect(await executor.votesRootOf(outcome.proposalId)).toBe(ZeroHash);
+      // The same outcome under the treasury's rules is queued.
+      const ours = { ...outcome, rulesDigest: RULES };
+      await mined(executor.connect(relayer).queue(ours, await sign(ours)));
+      expect(await stateOf(ours.proposalId)).toBe('Queued');
     });
 
     it('a signature for another chain id', async () => {
@@ -950,6 +1029,7 @@ describe('GovernanceExecutor', () => {
         ['setDelay', [2 * HOUR]],
         ['setGracePeriod', [2 * DAY]],
         ['setGuardian', [stranger.address]],
+        ['setRulesDigest', [OTHER_RULES]],
       ];
       for (const caller of [deployer, guardian, relayer]) {
         for (const [fn, args] of calls) {
@@ -960,6 +1040,59 @@ describe('GovernanceExecutor', () => {
       expect(await executor.threshold()).toBe(2n);
       expect(await executor.guardian()).toBe(guardian.address);
       expect(await executor.isAttestor(stranger.address)).toBe(false);
+      expect(await executor.rulesDigest()).toBe(RULES);
+    });
+  });
+
+  // ------------------------------------------------------------------------------ votes on chain
+
+  describe('votes provable on chain', () => {
+    const verify = (proposalId: string, [voter, choice, power, voteId]: VoteLeaf, proof: string[]) =>
+      executor.verifyVote(proposalId, voter, choice, power, voteId, proof);
+
+    it("keeps a queued outcome's votes root: verifyVote accepts each counted vote's proof, and nothing tampered", async () => {
+      // The service's tree (server/results/document.ts) is this StandardMerkleTree: same encoding, same root.
+      expect([...VOTE_LEAF_ENCODING]).toEqual(['address', 'uint8', 'uint256', 'bytes32']);
+      const service = voteMerkleTree(
+        VOTES.map(([voter, choice, power, voteId]) => ({
+          voter,
+          choice: choice as 1 | 2 | 3,
+          power: BigInt(power),
+          id: voteId,
+        })),
+      );
+      expect(service.root).toBe(VOTES_ROOT);
+
+      const { proposalId } = await queued([record(1)]);
+      expect(await executor.votesRootOf(proposalId)).toBe(VOTES_ROOT);
+      for (const [index, vote] of VOTES.entries()) {
+        const proof = votesTree.getProof(index);
+        expect(proof.length).toBeGreaterThan(0);
+        expect([index, await verify(proposalId, vote, proof)]).toEqual([index, true]);
+      }
+      const [voter, choice, power, voteId] = VOTES[1]!;
+      const proof = votesTree.getProof(1);
+      const tampered: [string, VoteLeaf][] = [
+        ['other power', [voter, choice, (BigInt(power) + 1n).toString(), voteId]],
+        ['other choice', [voter, 1, power, voteId]],
+        ['other voter', [stranger.address, choice, power, voteId]],
+        ['other vote id', [voter, choice, power, id('vote 6')]],
+      ];
+      for (const [what, vote] of tampered) {
+        expect([what, await verify(proposalId, vote, proof)]).toEqual([what, false]);
+      }
+      // Another vote's proof, a shortened proof, the bare leaf.
+      expect(await verify(proposalId, VOTES[1]!, votesTree.getProof(2))).toBe(false);
+      expect(await verify(proposalId, VOTES[1]!, proof.slice(1))).toBe(false);
+      expect(await verify(proposalId, VOTES[1]!, [])).toBe(false);
+      // The same proof against a proposal never queued, or queued with other votes.
+      expect(await verify(nextProposalId(), VOTES[1]!, proof)).toBe(false);
+      const otherTree = StandardMerkleTree.of(VOTES.slice(0, 3), ['address', 'uint8', 'uint256', 'bytes32']);
+      const otherOutcome = { ...outcomeOf(nextProposalId(), [record(2)]), votesRoot: otherTree.root };
+      await mined(executor.connect(relayer).queue(otherOutcome, await sign(otherOutcome)));
+      expect(await verify(otherOutcome.proposalId, VOTES[1]!, proof)).toBe(false);
+      expect(await verify(otherOutcome.proposalId, VOTES[1]!, otherTree.getProof(1))).toBe(true);
+      gas.verifyVote = await executor.verifyVote.estimateGas(proposalId, voter, choice, power, voteId, proof);
     });
   });
 

@@ -10,6 +10,7 @@ import {
   Signature,
   toBeHex,
   Wallet,
+  ZeroHash,
   type HDNodeWallet,
 } from 'ethers';
 import { actionsHash } from '../../server/messages/digest.js';
@@ -59,6 +60,8 @@ beforeAll(async () => {
     delay: DELAY,
     gracePeriod: 7 * 24 * 3600,
     guardian: devWallet(6).address,
+    // The treasury accepts outcomes decided under the test space's rules (which name this executor).
+    rulesDigest: spaceRules(stack.service.spaces.get('test')!).digest,
   });
   expect(address).toBe(EXECUTOR);
   await (
@@ -131,10 +134,38 @@ describe('executing a passed technical proposal', () => {
     await send(medium, 'Support', { proposal: id });
     await stack.advance(TEST_SPACE.votingDelaySeconds);
     await send(large, 'Vote', { proposal: id, choice: 1, reason: 'pay them' });
+    await send(medium, 'Vote', { proposal: id, choice: 2, reason: 'not now' });
+    await send(devWallet(3), 'Vote', { proposal: id, choice: 3, reason: '' });
+    // No result yet: no proofs of votes.
+    const early = await api().get(`/api/proposals/${id}/votes/proofs`).expect(404);
+    expect(early.body.error).toMatchObject({ code: 'no_result', field: 'id' });
+    expect(
+      (
+        await api()
+          .get(`/api/proposals/0x${'12'.repeat(32)}/votes/proofs`)
+          .expect(404)
+      ).body.error.code,
+    ).toBe('unknown_proposal');
     await stack.advance(TEST_SPACE.votingPeriodSeconds);
     await stack.service.schedulerPass();
     await pinPass(stack.service.db, stack.service.ipfs, clockMs);
     expect((await api().get(`/api/proposals/${id}`)).body.state).toBe('Passed');
+    const resultCid = (await api().get(`/api/proposals/${id}`)).body.result.cid as string;
+    const resultDocument = (await api().get(`/ipfs/${resultCid}`).expect(200)).body as {
+      merkle: { root: string };
+      votes: unknown[];
+    };
+    expect(resultDocument.votes).toHaveLength(3);
+    const rulesDigest = spaceRules(stack.service.spaces.get('test')!).digest;
+    const OUTCOME = {
+      Outcome: [
+        { name: 'proposalId', type: 'bytes32' },
+        { name: 'actionsHash', type: 'bytes32' },
+        { name: 'resultCid', type: 'string' },
+        { name: 'rulesDigest', type: 'bytes32' },
+        { name: 'votesRoot', type: 'bytes32' },
+      ],
+    };
 
     // The service attests by itself; one of two is not enough to queue.
     expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
@@ -147,14 +178,8 @@ describe('executing a passed technical proposal', () => {
     const stranger = devWallet(3);
     const forged = await stranger.signTypedData(
       { name: 'IoTeX Governance Executor', version: '1', chainId: CHAIN_ID, verifyingContract: EXECUTOR },
-      {
-        Outcome: [
-          { name: 'proposalId', type: 'bytes32' },
-          { name: 'actionsHash', type: 'bytes32' },
-          { name: 'resultCid', type: 'string' },
-        ],
-      },
-      { proposalId: id, actionsHash: `0x${'0'.repeat(64)}`, resultCid: 'x' },
+      OUTCOME,
+      { proposalId: id, actionsHash: ZeroHash, resultCid: 'x', rulesDigest, votesRoot: ZeroHash },
     );
     expect(
       (await api().post('/api/attestations').send({ proposalId: id, signature: forged }).expect(403)).body.error.code,
@@ -162,21 +187,16 @@ describe('executing a passed technical proposal', () => {
 
     // A valid signature in an encoding the contract refuses (v = 0/1, or the high-s twin) is refused
     // here too, before anything is stored: the relayer's queue would revert on it.
-    const outcome = (await api().get(`/api/proposals/${id}`)).body.result as { cid: string };
     const genuine = Signature.from(
       await externalAttestor.signTypedData(
         { name: 'IoTeX Governance Executor', version: '1', chainId: CHAIN_ID, verifyingContract: EXECUTOR },
-        {
-          Outcome: [
-            { name: 'proposalId', type: 'bytes32' },
-            { name: 'actionsHash', type: 'bytes32' },
-            { name: 'resultCid', type: 'string' },
-          ],
-        },
+        OUTCOME,
         {
           proposalId: id,
           actionsHash: actionsHash(actions),
-          resultCid: outcome.cid,
+          resultCid,
+          rulesDigest,
+          votesRoot: resultDocument.merkle.root,
         },
       ),
     );
@@ -257,5 +277,35 @@ describe('executing a passed technical proposal', () => {
     expect(detail.audit).toMatchObject({ state: 'Attested by 2 attestors', ok: true });
     // A later pass changes nothing and sends nothing.
     expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 0, executed: 0 });
+
+    // The votes are provable on chain: the executor keeps the result's votes root, and a vote's proof
+    // from the API verifies through verifyVote without trusting the service; a tampered one does not.
+    const executor = connectExecutor(EXECUTOR, stack.provider);
+    expect(await executor.votesRootOf(id)).toBe(resultDocument.merkle.root);
+    const proofs = (await api().get(`/api/proposals/${id}/votes/proofs`).expect(200)).body as {
+      root: string;
+      leafEncoding: string[];
+      resultCid: string;
+      votes: { voter: string; choice: number; power: string; id: string; proof: string[] }[];
+    };
+    expect(proofs).toMatchObject({
+      root: resultDocument.merkle.root,
+      leafEncoding: ['address', 'uint8', 'uint256', 'bytes32'],
+      resultCid,
+    });
+    expect(proofs.votes.map((v) => [v.voter, v.choice]).sort()).toEqual(
+      [
+        [large.address, 1],
+        [medium.address, 2],
+        [devWallet(3).address, 3],
+      ].sort(),
+    );
+    const vote = proofs.votes.find((v) => v.voter === medium.address)!;
+    expect(vote.proof.length).toBeGreaterThan(0);
+    const verify = (v: typeof vote) => executor.verifyVote(id, v.voter, v.choice, v.power, v.id, v.proof);
+    for (const each of proofs.votes) expect(await verify(each)).toBe(true);
+    expect(await verify({ ...vote, power: (BigInt(vote.power) + 1n).toString() })).toBe(false);
+    expect(await verify({ ...vote, choice: 1 })).toBe(false);
+    expect(await verify({ ...vote, voter: whale.address })).toBe(false);
   });
 });

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JsonRpcProvider } from 'ethers';
+import { DEMO_EXECUTOR_ADDRESS } from '../../scripts/lib/demo-executor.js';
+import { connectExecutor } from '../../server/execution/executor.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
 import { tempDir } from '../support/temp.js';
 
@@ -61,7 +64,16 @@ describe('npm start', () => {
       const body = (await health.json()) as { status: string; components: { database: { kind: string } } };
       expect(body.status).toBe('ok');
       expect(body.components.database.kind).toBe('sqlite');
-      expect((await fetch(`${web}/api/spaces/demo`)).status).toBe(200);
+      const demo = await fetch(`${web}/api/spaces/demo`);
+      expect(demo.status).toBe(200);
+      // The demo executor accepts outcomes decided under the demo space's rules, and no others.
+      const { rules } = (await demo.json()) as { rules: { digest: string } };
+      const provider = new JsonRpcProvider(chainUrl, undefined, { staticNetwork: true });
+      try {
+        expect(await connectExecutor(DEMO_EXECUTOR_ADDRESS, provider).rulesDigest()).toBe(rules.digest);
+      } finally {
+        provider.destroy();
+      }
 
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(0);
