@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { JsonRpcProvider, Wallet } from 'ethers';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { startService, type RunningService } from '../server/service.js';
-import { loadServiceKey } from '../server/ingest/receipts.js';
+import { loadServiceKeys } from '../server/keys.js';
 import { ensureDemoExecutor } from './lib/demo-executor.js';
 import { ensureLocalLogAnchor, LOCAL_ANCHOR_SENDER } from './lib/log-anchor.js';
 import { seedDemoStake, demoStakeSummary } from './lib/demo-stake.js';
@@ -45,9 +45,10 @@ async function main() {
     running.localChain = await startLocalChain({ port: config.localChainPort || undefined });
     rpcUrl = running.localChain.url;
   }
+  const keys = loadServiceKeys(config);
   const development = await prepareDevelopmentChain(
     rpcUrl,
-    new Wallet(loadServiceKey(config.servicePrivateKey, config.dataDir)).address,
+    { attestor: new Wallet(keys.attestor).address, relayer: new Wallet(keys.relayer).address },
     config.spacesDir,
   );
   // On the development chain, a development account anchors the demo space's log unless a key is set.
@@ -70,7 +71,11 @@ Press Ctrl-C to stop.`);
  * On a development chain (id 31337): Multicall3, the staking stand-in, the demo stake, the demo executor
  * (accepting the rules of the demo space in `spacesDir`) and the log anchor, once. Whether it is one.
  */
-async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string, spacesDir: string): Promise<boolean> {
+async function prepareDevelopmentChain(
+  rpcUrl: string,
+  keys: { attestor: string; relayer: string },
+  spacesDir: string,
+): Promise<boolean> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
   try {
     const chainId = Number(await provider.send('eth_chainId', []));
@@ -82,7 +87,7 @@ async function prepareDevelopmentChain(rpcUrl: string, serviceAddress: string, s
     const { seeded, blockNumber } = await seedDemoStake(provider);
     log(seeded ? `demo stake seeded (visible from block ${blockNumber}):` : 'demo stake already on the chain:');
     console.log(demoStakeSummary());
-    await ensureDemoExecutor(provider, serviceAddress, log, spacesDir);
+    await ensureDemoExecutor(provider, keys, log, spacesDir);
     log(`log anchor at ${await ensureLocalLogAnchor(provider)} (anchored by ${LOCAL_ANCHOR_SENDER.address})`);
     return true;
   } finally {

@@ -37,6 +37,10 @@ export const configSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
     .optional(),
+  SERVICE_ATTESTOR_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
+    .optional(),
   RELAYER_PRIVATE_KEY: z
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
@@ -80,9 +84,11 @@ export interface Config {
   /** Whether the embedded node joins the IPFS network (libp2p) or only stores locally. */
   ipfsEmbeddedNetwork: boolean;
   spacesDir: string;
-  /** Signs receipts (and, later, attestations); unset: a key generated once in DATA_DIR/service-key. */
+  /** Signs receipts; unset: a key generated once in DATA_DIR/service-key. */
   servicePrivateKey: string | undefined;
-  /** Pays gas for queue and execute; unset: the service key. */
+  /** Signs the service's own attestations; unset: a key generated once in DATA_DIR/attestor-key. */
+  attestorPrivateKey: string | undefined;
+  /** Pays gas for queue and execute; unset: a key generated once in DATA_DIR/relayer-key. */
   relayerPrivateKey: string | undefined;
   /** Signed messages accepted per minute from one IP address, and from one signer. */
   rateLimitIpPerMinute: number;
@@ -138,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ipfsEmbeddedNetwork: values.IPFS_EMBEDDED_NETWORK,
     spacesDir: path.resolve(values.SPACES_DIR),
     servicePrivateKey: values.SERVICE_PRIVATE_KEY,
+    attestorPrivateKey: values.SERVICE_ATTESTOR_PRIVATE_KEY,
     relayerPrivateKey: values.RELAYER_PRIVATE_KEY,
     rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
     rateLimitAddressPerMinute: values.RATE_LIMIT_ADDRESS_PER_MINUTE,

@@ -10,7 +10,9 @@ import { openIpfs, type IpfsStore } from './ipfs/index.js';
 import { RateLimiter } from './api/rate-limit.js';
 import { Ingest } from './ingest/ingest.js';
 import { assertLogFormat } from './ingest/log-check.js';
-import { loadServiceKey, ReceiptSigner } from './ingest/receipts.js';
+import { ReceiptSigner } from './ingest/receipts.js';
+import { loadServiceKeys } from './keys.js';
+import { connectExecutor } from './execution/executor.js';
 import { pinPass } from './ipfs/pin-worker.js';
 import { createPowerService } from './power/index.js';
 import { relayerPass } from './execution/relayer.js';
@@ -97,9 +99,12 @@ export async function startService(
         ? `power: the RPC node (iotex-core v${historic.node.version}) proved it serves staking state at past blocks`
         : `power: WARNING: no stake will be counted: ${historic.reason}`,
     );
-    const receiptKey = loadServiceKey(config.servicePrivateKey, config.dataDir);
-    const receipts = new ReceiptSigner(receiptKey, chain.chainId);
-    log(`receipts: signed by ${receipts.address}`);
+    const keys = loadServiceKeys(config);
+    const receipts = new ReceiptSigner(keys.receipts, chain.chainId);
+    const attestor = new Wallet(keys.attestor);
+    const relayer = new Wallet(keys.relayer, chain.provider);
+    log(`keys: receipts ${receipts.address}, attestations ${attestor.address}, relayer ${relayer.address}`);
+    await warnSoleAttestor(spaces, chain, attestor.address, log);
     const addressLimiter = new RateLimiter(config.rateLimitAddressPerMinute, clock);
     const ingest = new Ingest({
       db,
@@ -136,23 +141,22 @@ export async function startService(
         (error) => log(`scheduler: ${(error as Error).message}`),
       );
       closers.push(() => scheduler.stop());
-      const serviceKey = new Wallet(receiptKey);
-      const relayer = runPeriodically(
+      const relayerWorker = runPeriodically(
         new Lease(db, 'relayer', 60_000, clock),
         interval,
         async () => {
           const { queued, executed } = await relayerPass({
             db,
             chain,
-            wallet: new Wallet(config.relayerPrivateKey ?? receiptKey, chain.provider),
-            attestor: serviceKey,
+            wallet: relayer,
+            attestor,
             clock,
           });
           if (queued + executed > 0) log(`relayer: queued ${queued}, executed ${executed}`);
         },
         (error) => log(`relayer: ${(error as Error).message}`),
       );
-      closers.push(() => relayer.stop());
+      closers.push(() => relayerWorker.stop());
     }
 
     const app = createApp({
@@ -224,6 +228,26 @@ async function openAnchorer(
     intervalSeconds: config.anchorIntervalSeconds,
     clock: deps.clock,
   });
+}
+
+/**
+ * Warns when a space's executor would queue an outcome on the service's attestation alone (as the
+ * local demo's does): production runs independent attestors at a threshold of at least 2 (README).
+ */
+async function warnSoleAttestor(spaces: Map<string, Space>, chain: Chain, attestor: string, log: Log) {
+  for (const space of spaces.values()) {
+    if (!space.executor) continue;
+    try {
+      const executor = connectExecutor(space.executor, chain.provider);
+      if ((await executor.threshold()) <= 1n && (await executor.isAttestor(attestor))) {
+        log(
+          `executor: WARNING: ${space.executor} (space "${space.id}") queues an outcome on the service's attestation alone (${attestor}, threshold 1): run independent attestors at a threshold of at least 2`,
+        );
+      }
+    } catch (error) {
+      log(`executor: could not read ${space.executor} (space "${space.id}"): ${(error as Error).message}`);
+    }
+  }
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {

@@ -35,12 +35,12 @@ export async function demoRulesDigest(spacesDir?: string): Promise<string> {
 
 export async function ensureDemoExecutor(
   provider: JsonRpcProvider,
-  serviceAddress: string,
+  keys: { attestor: string; relayer: string },
   log: (line: string) => void,
   spacesDir?: string,
 ): Promise<void> {
-  // The relayer (the service key by default) needs gas on the local chain.
-  await provider.send('hardhat_setBalance', [serviceAddress, '0x3635c9adc5dea00000']); // 1,000 IOTX
+  // The relayer needs gas on the local chain.
+  await provider.send('hardhat_setBalance', [keys.relayer, '0x3635c9adc5dea00000']); // 1,000 IOTX
   const rulesDigest = await demoRulesDigest(spacesDir);
   if ((await provider.send('eth_getCode', [DEMO_EXECUTOR_ADDRESS, 'latest'])) !== '0x') {
     const accepted = await connectExecutor(DEMO_EXECUTOR_ADDRESS, provider).rulesDigest();
@@ -57,7 +57,7 @@ export async function ensureDemoExecutor(
     return;
   }
   await deployExecutor(deployer, {
-    attestors: [serviceAddress],
+    attestors: [keys.attestor],
     threshold: 1,
     delay: DEMO_EXECUTOR_DELAY_SECONDS,
     gracePeriod: 7 * 24 * 3600,
@@ -66,6 +66,6 @@ export async function ensureDemoExecutor(
   });
   await (await deployer.sendTransaction({ to: DEMO_EXECUTOR_ADDRESS, value: parseEther('1000') })).wait();
   log(
-    `executor deployed at ${DEMO_EXECUTOR_ADDRESS} (attestor: the service key ${serviceAddress}; timelock ${DEMO_EXECUTOR_DELAY_SECONDS} s; rules: the demo space's, ${rulesDigest}; treasury 1,000 IOTX)`,
+    `executor deployed at ${DEMO_EXECUTOR_ADDRESS} (attestor: the service's attestation key ${keys.attestor}, alone: a demo; timelock ${DEMO_EXECUTOR_DELAY_SECONDS} s; rules: the demo space's, ${rulesDigest}; treasury 1,000 IOTX)`,
   );
 }

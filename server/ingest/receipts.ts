@@ -1,5 +1,3 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { Signature, TypedDataEncoder, Wallet, verifyTypedData, type TypedDataField } from 'ethers';
 import { governanceDomain, RECEIPT_TYPES } from '../messages/types.js';
 
@@ -45,19 +43,4 @@ export class ReceiptSigner {
 export function receiptSigner(receipt: Receipt, chainId: number): string {
   const { signer: _signer, signature, ...fields } = receipt;
   return verifyTypedData(governanceDomain(chainId), receiptTypes, fields, Signature.from(signature));
-}
-
-/**
- * The service key: SERVICE_PRIVATE_KEY when set; otherwise one generated on first start and kept in
- * DATA_DIR/service-key (readable by the owner only), so receipts stay verifiable across restarts.
- */
-export function loadServiceKey(configured: string | undefined, dataDir: string): string {
-  if (configured) return configured;
-  const file = path.join(dataDir, 'service-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const key = Wallet.createRandom().privateKey;
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return key;
 }

@@ -28,7 +28,8 @@ import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from 
 // first), queued, and executed by the relayer after the timelock — once, with two relayers running.
 
 const CHAIN_ID = 31337;
-const SERVICE_KEY = Wallet.createRandom().privateKey;
+// The service attests with a key of its own, apart from its receipt and relayer keys.
+const SERVICE_ATTESTOR_KEY = Wallet.createRandom().privateKey;
 const deployer = devWallet(8); // its first transaction deploys the executor, at a known address
 const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
 const externalAttestor = devWallet(7);
@@ -46,7 +47,7 @@ let target: Contract;
 beforeAll(async () => {
   stack = await startTestStack(
     {
-      SERVICE_PRIVATE_KEY: SERVICE_KEY,
+      SERVICE_ATTESTOR_PRIVATE_KEY: SERVICE_ATTESTOR_KEY,
       RELAYER_PRIVATE_KEY: devWallet(5).privateKey,
       RATE_LIMIT_ADDRESS_PER_MINUTE: '1000',
     },
@@ -55,7 +56,7 @@ beforeAll(async () => {
   );
   const signer = deployer.connect(stack.provider);
   const { address } = await deployExecutor(signer, {
-    attestors: [new Wallet(SERVICE_KEY).address, externalAttestor.address],
+    attestors: [new Wallet(SERVICE_ATTESTOR_KEY).address, externalAttestor.address],
     threshold: 2,
     delay: DELAY,
     gracePeriod: 7 * 24 * 3600,
@@ -100,7 +101,7 @@ function relayer(wallet: HDNodeWallet): RelayerDeps {
     db: stack.service.db,
     chain: stack.service.chain,
     wallet: wallet.connect(stack.provider),
-    attestor: new Wallet(SERVICE_KEY),
+    attestor: new Wallet(SERVICE_ATTESTOR_KEY),
     clock: clockMs,
   };
 }
@@ -172,7 +173,7 @@ describe('executing a passed technical proposal', () => {
     let attestations = (await api().get(`/api/proposals/${id}/attestations`)).body.attestations as {
       attestor: string;
     }[];
-    expect(attestations.map((a) => a.attestor)).toEqual([new Wallet(SERVICE_KEY).address]);
+    expect(attestations.map((a) => a.attestor)).toEqual([new Wallet(SERVICE_ATTESTOR_KEY).address]);
 
     // Someone who is not an attestor is refused, on the server as the contract would.
     const stranger = devWallet(3);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { JsonRpcProvider } from 'ethers';
+import { JsonRpcProvider, Wallet } from 'ethers';
 import { DEMO_EXECUTOR_ADDRESS } from '../../scripts/lib/demo-executor.js';
 import { connectExecutor } from '../../server/execution/executor.js';
 import { startLocalChain, type LocalChain } from '../../scripts/lib/local-chain.js';
@@ -69,8 +69,30 @@ describe('npm start', () => {
       // The demo executor accepts outcomes decided under the demo space's rules, and no others.
       const { rules } = (await demo.json()) as { rules: { digest: string } };
       const provider = new JsonRpcProvider(chainUrl, undefined, { staticNetwork: true });
+      // Three keys, one job each, generated once and kept in DATA_DIR for the owner only; the demo
+      // executor's one attestor is the attestation key, which the service says is a demo's setting.
+      const [, receiptKey, attestorKey, relayerKey] = (await waitFor(
+        run,
+        /keys: receipts (0x[0-9a-fA-F]{40}), attestations (0x[0-9a-fA-F]{40}), relayer (0x[0-9a-fA-F]{40})/,
+      ))!;
+      expect(new Set([receiptKey, attestorKey, relayerKey]).size).toBe(3);
+      for (const [file, address] of [
+        ['service-key', receiptKey],
+        ['attestor-key', attestorKey],
+        ['relayer-key', relayerKey],
+      ] as const) {
+        const keyFile = path.join(data.path, file);
+        expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+        expect(new Wallet(readFileSync(keyFile, 'utf8').trim()).address).toBe(address);
+      }
+      expect(run.output()).toContain(
+        `executor: WARNING: ${DEMO_EXECUTOR_ADDRESS} (space "demo") queues an outcome on the service's attestation alone (${attestorKey}, threshold 1)`,
+      );
       try {
-        expect(await connectExecutor(DEMO_EXECUTOR_ADDRESS, provider).rulesDigest()).toBe(rules.digest);
+        const executor = connectExecutor(DEMO_EXECUTOR_ADDRESS, provider);
+        expect(await executor.rulesDigest()).toBe(rules.digest);
+        expect(await executor.attestors()).toEqual([attestorKey]);
+        expect(await provider.getBalance(relayerKey!)).toBeGreaterThan(0n);
       } finally {
         provider.destroy();
       }

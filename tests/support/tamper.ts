@@ -5,7 +5,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../server/db/index.js';
 import { GENESIS_HEAD, nextHead } from '../../server/ingest/log.js';
-import { loadServiceKey, ReceiptSigner, type Receipt } from '../../server/ingest/receipts.js';
+import { ReceiptSigner, type Receipt } from '../../server/ingest/receipts.js';
+import { KEY_FILES, loadKey } from '../../server/keys.js';
 import { encodeDocument } from '../../server/ipfs/codec.js';
 import { pinLogBatches } from '../../server/ipfs/pin-worker.js';
 import type { IpfsStore } from '../../server/ipfs/store.js';
@@ -19,7 +20,7 @@ import type { TestStack } from './stack.js';
 
 /** The service's receipt key, as the operator reads it from its own data directory. */
 export function operatorReceiptSigner(stack: TestStack): ReceiptSigner {
-  return new ReceiptSigner(loadServiceKey(undefined, stack.dataDir), stack.service.chain.chainId);
+  return new ReceiptSigner(loadKey(undefined, stack.dataDir, KEY_FILES.receipts), stack.service.chain.chainId);
 }
 
 /**
