@@ -510,6 +510,20 @@ describe('GovernanceExecutor', () => {
       );
     });
 
+    it('executes a proposal queued by an attestor removed since: the set that queued it decided', async () => {
+      // Queued with the signatures of attestors #0 and #1; then a proposal removes #0.
+      const earlier = await queued([record(21)], nextProposalId());
+      const removal = [selfCall('removeAttestor', [attestorKeys[0]!.address])];
+      const { proposalId } = await queued(removal);
+      await increaseTime(DELAY);
+      await mined(executor.connect(relayer).execute(proposalId, removal));
+      expect(await executor.isAttestor(attestorKeys[0]!.address)).toBe(false);
+      // The earlier proposal still runs: execute does not re-check who signed it (docs/executor.md).
+      await mined(executor.connect(relayer).execute(earlier.proposalId, [record(21)]));
+      expect(await target.getFunction('value')()).toBe(21n);
+      expect(await stateOf(earlier.proposalId)).toBe('Executed');
+    });
+
     it('changes the rules it accepts only through a proposal: then outcomes under the old rules are refused', async () => {
       const NEW_RULES = id('the rules of the treasury, amended by a proposal');
       const actions = [selfCall('setRulesDigest', [NEW_RULES])];
