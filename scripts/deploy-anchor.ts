@@ -7,6 +7,7 @@ import { Wallet, formatEther } from 'ethers';
 
 import { connectChain } from '../server/chain/provider.js';
 import { deployLogAnchor, loadLogAnchorArtifact } from './lib/log-anchor.js';
+import { describeChainError } from '../server/chain/errors.js';
 
 const USAGE = `usage: DEPLOYER_PRIVATE_KEY=0x… npm run deploy-anchor -- [--rpc <url>]
 
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
       }
       deployed = await deployLogAnchor(deployer);
     } catch (error) {
-      console.error(`deploy-anchor: the deployment failed: ${describe(error)}`);
+      console.error(`deploy-anchor: the deployment failed: ${describeChainError(error)}`);
       return 1;
     }
     const code = (await chain.provider.send('eth_getCode', [deployed.address, 'latest'])) as string;
@@ -80,13 +81,6 @@ async function main(): Promise<number> {
   } finally {
     chain.provider.destroy();
   }
-}
-
-/** An ethers error without its payload (which holds the whole bytecode): its short message and the node's. */
-function describe(error: unknown): string {
-  const e = error as { shortMessage?: string; message?: string; error?: { message?: string } };
-  const short = e.shortMessage ?? e.message ?? String(error);
-  return e.error?.message && !short.includes(e.error.message) ? `${short}: ${e.error.message}` : short;
 }
 
 main().then(

@@ -151,6 +151,7 @@ export async function startService(
             wallet: relayer,
             attestor,
             clock,
+            log,
           });
           if (queued + executed > 0) log(`relayer: queued ${queued}, executed ${executed}`);
         },

@@ -1,4 +1,5 @@
 import { Contract, type HDNodeWallet, type Wallet } from 'ethers';
+import { describeChainError } from '../chain/errors.js';
 import type { Chain } from '../chain/provider.js';
 import type { Database } from '../db/index.js';
 import { backoffMs } from '../ipfs/pin-worker.js';
@@ -27,7 +28,12 @@ export interface RelayerDeps {
   attestor?: Wallet | HDNodeWallet;
   /** Unix milliseconds. */
   clock: () => number;
+  /** Where a failed step is reported, with its proposal id (it is also kept in the execution row). */
+  log?: (line: string) => void;
 }
+
+/** How long a relayer holds a proposal's step once it took it: others leave it alone meanwhile. */
+export const STEP_CLAIM_MS = 120_000;
 
 const FINISHED = ['Executed', 'Vetoed', 'Expired'];
 
@@ -52,19 +58,31 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
       update: {},
     });
     if (Number(row.nextAttemptAt) > deps.clock()) continue;
+    // Takes the step in the database before sending anything: of two relayers, the one whose update
+    // finds the row as it read it goes on; the other leaves it alone until the claim lapses.
+    const claim = await db.client.execution.updateMany({
+      where: { proposalId: id, nextAttemptAt: row.nextAttemptAt },
+      data: { nextAttemptAt: BigInt(deps.clock() + STEP_CLAIM_MS) },
+    });
+    if (claim.count === 0) continue;
     try {
       const step = await advance(deps, id);
       if (step === 'queued') queued++;
       if (step === 'executed') executed++;
-      await db.client.execution.update({ where: { proposalId: id }, data: { attempts: 0, lastError: null } });
+      await db.client.execution.update({
+        where: { proposalId: id },
+        data: { attempts: 0, lastError: null, nextAttemptAt: BigInt(deps.clock()) },
+      });
     } catch (error) {
       const attempts = row.attempts + 1;
+      const message = describeChainError(error);
+      deps.log?.(`relayer: proposal ${id}: ${message} (attempt ${attempts}, next in ${backoffMs(attempts) / 1000} s)`);
       await db.client.execution.update({
         where: { proposalId: id },
         data: {
           attempts,
           nextAttemptAt: BigInt(deps.clock() + backoffMs(attempts)),
-          lastError: (error as Error).message.slice(0, 500),
+          lastError: message.slice(0, 500),
         },
       });
     }
@@ -78,6 +96,10 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
   const contract = new Contract(executor, EXECUTOR_ABI, deps.wallet);
   const now = BigInt(Math.floor(deps.clock() / 1000));
   if (deps.attestor) await selfAttest(deps, proposalId, executor);
+  // An unfunded key is said plainly, before a node's own words for it.
+  if ((await chain.provider.getBalance(deps.wallet.address)) === 0n) {
+    throw new Error(`the relayer ${deps.wallet.address} has no IOTX to pay gas: fund it`);
+  }
 
   const state = PROPOSAL_STATES[Number(await contract.getFunction('state')(proposalId))];
   if (state === 'Executed' || state === 'Vetoed' || state === 'Expired') {

@@ -249,6 +249,22 @@ describe('executing a passed technical proposal', () => {
     attestations = (await api().get(`/api/proposals/${id}/attestations`)).body.attestations;
     expect(attestations).toHaveLength(2);
 
+    // A relayer whose key has no gas sends nothing, says why with the proposal id, and keeps the error.
+    const broke = Wallet.createRandom();
+    const logged: string[] = [];
+    expect(
+      await relayerPass({
+        ...relayer(devWallet(5)),
+        wallet: broke.connect(stack.provider),
+        log: (l) => logged.push(l),
+      }),
+    ).toEqual({ queued: 0, executed: 0 });
+    expect(logged).toEqual([
+      `relayer: proposal ${id}: the relayer ${broke.address} has no IOTX to pay gas: fund it (attempt 1, next in 1 s)`,
+    ]);
+    expect((await api().get(`/api/proposals/${id}`)).body.execution.lastError).toMatch(/has no IOTX to pay gas/);
+    stack.clock.now += 2; // past its backoff
+
     expect(await relayerPass(relayer(devWallet(5)))).toEqual({ queued: 1, executed: 0 });
     expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({
       status: 'Queued',
@@ -267,9 +283,15 @@ describe('executing a passed technical proposal', () => {
     expect((await stack.provider.getBlock('latest'))!.timestamp).toBeLessThan(Number(eta));
 
     const before = await stack.provider.getBalance(beneficiary.address);
-    // Two relayers at once (different gas payers, the same database): one execution.
+    // Two relayers at once (different gas payers, the same database): one takes the step in the
+    // database and sends; the other sends nothing (no reverted transaction, no gas wasted).
+    const nonces = () =>
+      Promise.all([devWallet(4), devWallet(5)].map((w) => stack.provider.getTransactionCount(w.address)));
+    const [before4, before5] = await nonces();
     const runs = await Promise.all([relayerPass(relayer(devWallet(5))), relayerPass(relayer(devWallet(4)))]);
     expect(runs.reduce((sum, run) => sum + run.executed, 0)).toBe(1);
+    const [after4, after5] = await nonces();
+    expect(after4! - before4! + (after5! - before5!)).toBe(1);
     expect(await stack.provider.getBalance(beneficiary.address)).toBe(before + parseEther('5'));
     expect(await target.getFunction('value')()).toBe(42n);
     const detail = (await api().get(`/api/proposals/${id}`)).body;
