@@ -24,11 +24,16 @@ export interface AnchorerDeps {
   clock: () => number;
 }
 
+/** How often an unchanged log may be anchored again, at most. */
+const CONFIRM_EVERY_SECONDS = 60;
+
 export type AnchoredSpace = Space & { anchor: NonNullable<Space['anchor']> };
 
 export class Anchorer {
   /** One anchor transaction at a time from this process: they share the sender's nonce. */
   private readonly sending = new KeyedMutex();
+  /** When each space's unchanged log was last anchored again (unix seconds). */
+  private readonly confirmed = new Map<string, number>();
 
   constructor(private readonly deps: AnchorerDeps) {}
 
@@ -72,7 +77,10 @@ export class Anchorer {
           !last ||
           now - last.timestamp >= this.deps.intervalSeconds ||
           options.notBefore !== undefined
-        : options.notBefore !== undefined && last !== undefined && last.timestamp < options.notBefore;
+        : options.notBefore !== undefined &&
+          last !== undefined &&
+          last.timestamp < options.notBefore &&
+          (await this.mayConfirm(space.id, options.notBefore, now));
       if (!due) return last;
       const sequence = next?.sequence ?? from;
       const [entry, holding] = await Promise.all([
@@ -95,6 +103,20 @@ export class Anchorer {
       if (!next?.keyChanges) return latestAnchor(contract, space.anchor.sender, space.id);
       keyChanged = true;
     }
+  }
+
+  /**
+   * Whether an unchanged log may be anchored again to show it had not grown by `time`: once that time
+   * has come by the later of the chain's newest block and this clock (an idle chain stamps the next
+   * block with the time it is made), and at most once a minute per space, so that a chain whose clock
+   * lags cannot make every pass send one.
+   */
+  private async mayConfirm(spaceId: string, time: number, now: number): Promise<boolean> {
+    const block = await this.deps.wallet.provider!.getBlock('latest');
+    if (Math.max(block?.timestamp ?? 0, now) < time) return false;
+    if ((this.confirmed.get(spaceId) ?? -Infinity) + CONFIRM_EVERY_SECONDS > now) return false;
+    this.confirmed.set(spaceId, now);
+    return true;
   }
 
   /**

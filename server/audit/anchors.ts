@@ -15,14 +15,30 @@ export function keyInForce(anchors: readonly Anchor[], sequence: number): string
 }
 
 /**
- * Every way the log disagrees with the anchors: an anchored head the log does not have; no anchor
- * made at or after `settledAt` that the log reaches (the log may have been cut, or a message slipped in
- * after the outcome was settled); an entry received after the block time of its first covering anchor.
+ * How far a service's clock and block times may disagree, either way: an entry may say it was received
+ * this much after the block time of the anchor covering it, or before an anchor that does not cover
+ * it; and the anchor that closes an outcome is made at least this long after it was settled, so that
+ * by either clock it came after every message that decided it.
+ */
+export const ANCHOR_CLOCK_TOLERANCE_SECONDS = 60;
+
+/** Rule: the anchor that closes an outcome is the first made (by block time) that long after it was settled. */
+export function closingAnchor(anchors: readonly Anchor[], settledAt: number): Anchor | undefined {
+  return anchors.find((anchor) => anchor.timestamp >= settledAt + ANCHOR_CLOCK_TOLERANCE_SECONDS);
+}
+
+/**
+ * Every way the log disagrees with the anchors: an anchored head the log does not have; no closing
+ * anchor (closingAnchor) that the log reaches (the log may have been cut); a message about the
+ * proposal (`about`: their sequences) after it (slipped in once the outcome was settled); an
+ * entry received after the block time of its first covering anchor, or before the block time of the
+ * last anchor ahead of it (so it existed, uncovered, when that anchor was made).
  */
 export function anchorProblems(
   log: readonly (LogLink & { head: string })[],
   anchors: readonly Anchor[],
   settledAt: number,
+  about: ReadonlySet<number> = new Set(),
 ): string[] {
   const problems: string[] = [];
   for (const anchor of anchors) {
@@ -33,19 +49,33 @@ export function anchorProblems(
       );
     }
   }
-  const after = anchors.find((anchor) => anchor.timestamp >= settledAt);
+  const after = closingAnchor(anchors, settledAt);
   if (!after) {
-    problems.push(`no anchor was made at or after ${settledAt}, when the outcome was settled`);
+    problems.push(
+      `no anchor was made ${ANCHOR_CLOCK_TOLERANCE_SECONDS} s or more after ${settledAt}, when the outcome was settled`,
+    );
   } else if (after.sequence > log.length) {
     problems.push(
       `the log ends at sequence ${log.length}, before the first anchor made after the outcome was settled (sequence ${after.sequence}, block ${after.blockNumber}): the log was cut`,
     );
+  } else {
+    for (const sequence of [...about].filter((s) => s > after.sequence).sort((a, b) => a - b)) {
+      problems.push(
+        `entry ${sequence}, a message about the proposal, comes after the anchor made once the outcome was settled (sequence ${after.sequence}, block ${after.blockNumber}): it was slipped in later`,
+      );
+    }
   }
   for (const entry of log) {
     const covering = coveringAnchor(anchors, entry.sequence);
-    if (covering && entry.receivedAt > covering.timestamp) {
+    if (covering && entry.receivedAt > covering.timestamp + ANCHOR_CLOCK_TOLERANCE_SECONDS) {
       problems.push(
         `entry ${entry.sequence} says it was received at ${entry.receivedAt}, after the anchor covering it was made (block ${covering.blockNumber} at ${covering.timestamp})`,
+      );
+    }
+    const ahead = anchors.filter((anchor) => anchor.sequence < entry.sequence).at(-1);
+    if (ahead && entry.receivedAt < ahead.timestamp - ANCHOR_CLOCK_TOLERANCE_SECONDS) {
+      problems.push(
+        `entry ${entry.sequence} says it was received at ${entry.receivedAt}, before the anchor at sequence ${ahead.sequence} (block ${ahead.blockNumber} at ${ahead.timestamp}) that does not cover it: it was put in the log later`,
       );
     }
   }

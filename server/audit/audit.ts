@@ -148,7 +148,12 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
         fail,
         pass,
       ));
-      const anchors = await checkAnchors(log, rules, settled, chain, progress, pass, fail);
+      const about = new Set(
+        messages
+          .filter((m) => m.primaryType !== 'Proposal' && m.message.proposal === options.proposalId)
+          .map((m) => m.entry.sequence),
+      );
+      const anchors = await checkAnchors(log, rules, settled, about, chain, progress, pass, fail);
       if (options.receipt && receiptCheck.signed)
         receiptKey(options.receipt, anchors, options.receiptSigner, pass, fail);
     } finally {
@@ -357,6 +362,7 @@ async function checkAnchors(
   log: LogEntry[],
   rules: RulesDocument,
   settled: number,
+  about: ReadonlySet<number>,
   chain: Awaited<ReturnType<typeof connectChain>>,
   progress: (line: string) => void,
   pass: (check: string, detail: string) => void,
@@ -372,12 +378,12 @@ async function checkAnchors(
   const { contract, sender } = rules.anchor;
   const anchors = await readAnchors(chain.provider, connectLogAnchor(contract, chain.provider), sender, rules.space);
   progress(`anchors: ${anchors.length} by ${sender} at ${contract}`);
-  const problems = anchorProblems(log, anchors, settled);
+  const problems = anchorProblems(log, anchors, settled, about);
   for (const problem of problems) fail('anchors', problem);
   if (problems.length === 0)
     pass(
       'anchors',
-      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled, and no entry was received after the anchor covering it`,
+      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled with no message about the proposal after it, and every entry was received between the anchors around it`,
     );
   return anchors;
 }

@@ -1,4 +1,5 @@
 import type { Anchorer, AnchoredSpace } from '../anchor/anchorer.js';
+import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../audit/anchors.js';
 import { createIfAbsent, type Database } from '../db/index.js';
 import { encodeDocument } from '../ipfs/codec.js';
 import { pinLogBatches } from '../ipfs/pin-worker.js';
@@ -85,16 +86,19 @@ export async function schedulerPass(deps: SchedulerDeps): Promise<{ events: numb
 }
 
 /**
- * Whether the space's log is anchored at a block no earlier than `time`, anchoring it now if not (an
- * unanchored space needs none). The result is written only then, so its log reaches an anchor made
- * after the outcome was settled, and no message can be slipped into it later unseen.
+ * Whether the space's log is anchored at a block a clock tolerance after `time`, anchoring it then if
+ * not (an unanchored space needs none). The result is written only then, a minute after the outcome
+ * was settled, so its log reaches the anchor that closes it, and no message can be slipped in later.
  */
 async function anchoredSince(deps: SchedulerDeps, spaceId: string, time: number): Promise<boolean> {
   const space = deps.spaces.get(spaceId);
   if (!space?.anchor) return true;
-  const last = await anchorerOf(deps).anchor(anchored(space), { notBefore: time });
-  // The chain's clock may still be behind the service's: the next pass anchors again.
-  return last !== undefined && last.timestamp >= time;
+  // The closing anchor the audit looks for (server/audit/anchors.ts): made a clock tolerance after it.
+  const closing = time + ANCHOR_CLOCK_TOLERANCE_SECONDS;
+  if (Math.floor(deps.clock() / 1000) < closing) return false;
+  const last = await anchorerOf(deps).anchor(anchored(space), { notBefore: closing });
+  // The chain's clock may still be behind the service's: a later pass anchors again.
+  return last !== undefined && last.timestamp >= closing;
 }
 
 function anchorerOf(deps: SchedulerDeps): Anchorer {

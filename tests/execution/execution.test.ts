@@ -15,6 +15,7 @@ import {
 } from 'ethers';
 import { actionsHash } from '../../server/messages/digest.js';
 import request from 'supertest';
+import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
 import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
 import { spaceRules } from '../../server/spaces/rules.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
@@ -147,7 +148,8 @@ describe('executing a passed technical proposal', () => {
           .expect(404)
       ).body.error.code,
     ).toBe('unknown_proposal');
-    await stack.advance(TEST_SPACE.votingPeriodSeconds);
+    // The result is written once the anchor that closes the vote is made, a clock tolerance after it.
+    await stack.advance(TEST_SPACE.votingPeriodSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS);
     await stack.service.schedulerPass();
     await pinPass(stack.service.db, stack.service.ipfs, clockMs);
     expect((await api().get(`/api/proposals/${id}`)).body.state).toBe('Passed');

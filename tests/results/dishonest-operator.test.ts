@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { connectLogAnchor, readAnchors, sendAnchor } from '../../server/anchor/contract.js';
+import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
 import { auditProposal, type AuditReport } from '../../server/audit/audit.js';
 import { gatewaySource } from '../../server/audit/source.js';
 import type { Receipt } from '../../server/ingest/receipts.js';
@@ -57,6 +58,7 @@ const ANCHORED = [
   'op-rotated',
   'op-rotated-early',
   'op-swapped-doc',
+  'op-late-after-close',
 ];
 const UNANCHORED = 'op-unanchored';
 const SPACES = [
@@ -139,6 +141,8 @@ function audit(id: string, resultCid: string, receipt?: Receipt): Promise<AuditR
 
 /** Runs the service's scheduler and pin worker, then audits the result the scheduler wrote. */
 async function settleAndAudit(id: string, receipt?: Receipt) {
+  // The result is written once the anchor that closes the outcome is made, a clock tolerance later.
+  await advance(ANCHOR_CLOCK_TOLERANCE_SECONDS);
   await passes();
   await pins();
   const result = await resultOf(id);
@@ -308,7 +312,7 @@ describe('3. the time a vote was received moved past the end of voting', () => {
     expect(failed(withReceipt, 'receipt').map((f) => f.detail)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^the receipt, signed by 0x[0-9a-fA-F]{40}, says message ${moved.id} is entry 4 \\(.*"receivedAt":${votingEnd - TEST_SPACE.votingPeriodSeconds}.*\\), but the log has receivedAt ${votingEnd}, head ${heads.get(4)} there: the log was rewritten, if that key was in force there$`,
+          `^the receipt, signed by 0x[0-9a-fA-F]{40}, says message ${moved.id} is entry 4 \\(.*"receivedAt":${moved.receipt.received}.*\\), but the log has receivedAt ${votingEnd}, head ${heads.get(4)} there: the log was rewritten, if that key was in force there$`,
         ),
       ),
     ]);
@@ -483,7 +487,7 @@ describe('6. the log re-ordered and re-chained after it was anchored', () => {
           `^the head anchored at sequence 5 \\(block \\d+\\) is ${last.receipt.head}, the log has ${heads.get(5)}: the log was rewritten$`,
         ),
       ),
-      `no anchor was made at or after ${votingEnd}, when the outcome was settled`,
+      `no anchor was made ${ANCHOR_CLOCK_TOLERANCE_SECONDS} s or more after ${votingEnd}, when the outcome was settled`,
     ]);
 
     // The control: the proposal's receipt, for an entry before the rewrite, is found where it was signed.
@@ -564,7 +568,7 @@ describe('7. the rewritten log anchored from another key', () => {
           `^the head anchored at sequence 5 \\(block \\d+\\) is ${WORD}, the log has ${heads.get(5)}: the log was rewritten$`,
         ),
       ),
-      `no anchor was made at or after ${votingEnd}, when the outcome was settled`,
+      `no anchor was made ${ANCHOR_CLOCK_TOLERANCE_SECONDS} s or more after ${votingEnd}, when the outcome was settled`,
     ]);
     expect(report.findings.some((f) => f.detail.includes(otherSender.address))).toBe(false);
   });
@@ -596,12 +600,15 @@ describe('8. a receipt signed by a key outside the range it was in force for', (
     const space = 'op-rotated';
     rotated = await rotateAtEntry4(space);
     const { id, votes } = rotated;
+    // The service anchors while the vote runs (as its interval does), and closes the vote with one more.
+    await passes();
     const { result, report: control } = await endVoteAndAudit(id, votes[0]!.receipt);
     resultCid = result.cid;
     // large's For: Passed.
     expect(result.state).toBe('Passed');
     expect((await anchorsOf(space)).map((a) => [a.sequence, a.receiptSigner])).toEqual([
       [3, serviceSigner],
+      [5, ROTATED_KEY],
       [5, ROTATED_KEY],
     ]);
     // The control: large's receipt (entry 3, the old key's range) passes the whole audit.
@@ -717,5 +724,53 @@ describe('10. a space whose rules name no log anchor', () => {
       },
     ]);
     expect(await anchorsOf(UNANCHORED)).toEqual([]);
+  });
+});
+
+describe('11. a vote slipped in after the anchor that closed the vote, dated just before its end', () => {
+  it('the audit finds a message about the proposal after the closing anchor', async () => {
+    const space = 'op-late-after-close';
+    const { id, votingEnd } = await toVoting(space);
+    // medium alone (~137k) is under the 10 % quorum: Rejected, and the honest result audits clean.
+    await vote(medium, id, 1, space);
+    const { result: honest, report } = await endVoteAndAudit(id);
+    expect(honest.state).toBe('Rejected');
+    expect(report.ok).toBe(true);
+
+    // The operator appends large's For (over the quorum alone), signed and "received" just before the
+    // end, after the closing anchor, and writes the result again without anchoring.
+    const late = await sign(large, 'Vote', { proposal: id, choice: 1, reason: '', timestamp: votingEnd - 2 }, space);
+    const appended = await appendToLog(stack, space, late, votingEnd - 1);
+    const largePower = (await api().get(`/api/power/${space}/${large.address}?block=${stack.snapshot}`).expect(200))
+      .body.total as string;
+    await db().vote.create({
+      data: {
+        messageId: appended.id,
+        proposalId: id,
+        voter: large.address,
+        choice: 1,
+        reason: '',
+        power: largePower,
+        sequence: appended.sequence,
+        timestamp: BigInt(votingEnd - 2),
+        receivedAt: BigInt(votingEnd - 1),
+      },
+    });
+    await db().result.delete({ where: { proposalId: id } });
+    await repinLog(stack.service.db, stack.service.ipfs, space);
+    await passWithoutAnchoring(stack, space);
+    await pins();
+    const rewritten = await resultOf(id);
+    expect(rewritten.state).toBe('Passed');
+
+    const tampered = await audit(id, rewritten.cid);
+    expect(tampered.ok).toBe(false);
+    expect(failed(tampered, 'anchors').map((f) => f.detail)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^entry ${appended.sequence}, a message about the proposal, comes after the anchor made once the outcome was settled \\(sequence ${appended.sequence - 1}, .*\\): it was slipped in later$`,
+        ),
+      ),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
 import { auditProposal } from '../../server/audit/audit.js';
 import { gatewaySource } from '../../server/audit/source.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
@@ -97,6 +98,8 @@ async function endVoteAndAudit(id: string, receipt?: Awaited<ReturnType<typeof s
 
 /** Runs the scheduler and the pin worker, then audits the result the scheduler wrote. */
 async function settleAndAudit(id: string, receipt?: Awaited<ReturnType<typeof send>>['receipt']) {
+  // The result is written once the anchor that closes the outcome is made, a clock tolerance later.
+  await advance(ANCHOR_CLOCK_TOLERANCE_SECONDS);
   await passes();
   await pinPass(stack.service.db, stack.service.ipfs, () => stack.clock.now * 1000);
   const { result } = await state(id);
@@ -213,7 +216,7 @@ describe('marking a confirmed policy proposal actioned', () => {
     });
     expect((await api().post('/api/messages').send(early).expect(409)).body.error.code).toBe('wrong_phase');
     await send(large, 'Vote', { proposal: id, choice: 1, reason: '' });
-    await advance(TEST_SPACE.votingPeriodSeconds);
+    await advance(TEST_SPACE.votingPeriodSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS);
     await passes();
     expect((await state(id)).state).toBe('Confirmed');
     const outsider = await signWithEthers(large, CHAIN_ID, 'MarkActioned', {
@@ -243,7 +246,7 @@ describe('the scheduler', () => {
   it('writes one result however many passes run at once, and a later pass changes nothing', async () => {
     const id = await toVoting();
     await send(large, 'Vote', { proposal: id, choice: 1, reason: '' });
-    await advance(TEST_SPACE.votingPeriodSeconds);
+    await advance(TEST_SPACE.votingPeriodSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS);
     await Promise.all([passes(), passes(), passes()]);
     const results = await stack.service.db.client.result.findMany({ where: { proposalId: id } });
     expect(results).toHaveLength(1);

@@ -18,7 +18,7 @@ export interface TestStack {
   service: RunningService;
   /** The service's clock, in unix seconds; tests move it. */
   clock: { now: number };
-  /** Moves the service's clock and the chain's together (the chain's stays at or ahead of it). */
+  /** Moves the service's clock and the chain's together (the service's catches up with the chain's). */
   advance(seconds: number): Promise<void>;
   /** The block after the demo stake: a snapshot where the demo accounts have power. */
   snapshot: number;
@@ -61,7 +61,10 @@ export async function startTestStack(
     clock,
     async advance(seconds) {
       clock.now += seconds;
-      await provider.send('evm_increaseTime', [seconds]);
+      const offset = Number(await provider.send('evm_increaseTime', [seconds]));
+      // The chain's clock runs on with real time; the service's catches up with it, so that the two
+      // disagree by no more than the seconds a test takes between two steps.
+      clock.now = Math.max(clock.now, Math.floor(Date.now() / 1000) + offset);
     },
     snapshot: blockNumber,
     dataDir: dir.path,
