@@ -9,8 +9,10 @@ import { auditProposal } from '../server/audit/audit.js';
 import { gatewaySource, localNodeSource } from '../server/audit/source.js';
 import type { Receipt } from '../server/ingest/receipts.js';
 
-const USAGE = `usage: npm run audit -- <proposal id> [--result <cid>] [--api <url>] [--gateway <url> | --ipfs-dir <dir>] [--rpc <url>] [--receipt <file>]
+const USAGE = `usage: npm run audit -- <proposal id> [--rules <digest>] [--result <cid>] [--api <url>] [--gateway <url> | --ipfs-dir <dir>] [--rpc <url>] [--receipt <file>]
 
+  --rules     the digest of the rules you hold to be the space's (from its published settings); without it
+              the space's executor must accept the rules the proposal signed, or the audit fails
   --result    the result document's CID (default: asked from --api; only a pointer, its content is verified)
   --api       a governance service, to find the result CID and the receipt signer (default http://127.0.0.1:8080)
   --gateway   an IPFS gateway to read documents from (default: the --api service's /ipfs)
@@ -28,11 +30,17 @@ async function main(): Promise<number> {
       'ipfs-dir': { type: 'string' },
       rpc: { type: 'string', default: process.env.RPC_URL || 'http://127.0.0.1:8545' },
       receipt: { type: 'string' },
+      rules: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   const proposalId = positionals[0]?.toLowerCase();
-  if (values.help || !proposalId || !/^0x[0-9a-f]{64}$/.test(proposalId)) {
+  if (
+    values.help ||
+    !proposalId ||
+    !/^0x[0-9a-f]{64}$/.test(proposalId) ||
+    (values.rules !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(values.rules))
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -65,6 +73,7 @@ async function main(): Promise<number> {
       rpcUrl: values.rpc!,
       receipt: receipt?.receipt ?? receipt,
       receiptSigner: serviceSigner,
+      ...(values.rules ? { expectedRules: values.rules } : {}),
       scratchDir,
       progress: (line) => console.log(`  … ${line}`),
     });

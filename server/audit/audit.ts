@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseUnits } from 'ethers';
 import { connectChain } from '../chain/provider.js';
 import { DocumentMismatch } from '../ipfs/codec.js';
+import { connectExecutor } from '../execution/executor.js';
 import { MessageError } from '../messages/errors.js';
 import { openDatabase } from '../db/index.js';
 import { firstBrokenLink, GENESIS_HEAD } from '../ingest/log.js';
@@ -70,6 +71,12 @@ export interface AuditOptions {
   receipt?: Receipt;
   /** The service's receipt signer, if known (GET /api/service); checked against the receipt. */
   receiptSigner?: string;
+  /**
+   * The digest of the rules the auditor holds to be the space's (e.g. from its published settings).
+   * Without it, the space's executor must accept the rules the proposal signed: the service alone
+   * cannot vouch for its own rules.
+   */
+  expectedRules?: string;
   progress?: (line: string) => void;
   /** Where the audit's own power cache lives (a scratch SQLite file; never the service's database). */
   scratchDir: string;
@@ -260,7 +267,7 @@ async function rebuild(
   const proposal = proposalMessage.message;
   // The rules come from the document the proposal signed, never from what is audited.
   const rules = await readRules(proposal.rules, proposal.space, chain.chainId, options.source, fail);
-  pass('rules', `the proposal signed rules ${proposal.rules} (${rulesCid(proposal.rules).toString()})`);
+  await confirmRules(proposal.rules, rules, options.expectedRules, chain, pass, fail);
 
   const scratch = await openDatabase(`file:${options.scratchDir}/audit-power.db`);
   const power = createPowerService({ chain, db: scratch });
@@ -386,6 +393,38 @@ async function checkAnchors(
       `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled with no message about the proposal after it, and every entry was received between the anchors around it`,
     );
   return anchors;
+}
+
+/**
+ * Rule: the rules a proposal signed are the space's only if something outside the service says so:
+ * the digest the auditor gives, or else the one the space's executor accepts (it changes only through
+ * a passed proposal). A proposal the operator signed under rules of its own making fails here.
+ */
+async function confirmRules(
+  digest: string,
+  rules: RulesDocument,
+  expected: string | undefined,
+  chain: Awaited<ReturnType<typeof connectChain>>,
+  pass: (check: string, detail: string) => void,
+  fail: (check: string, detail: string) => Error,
+): Promise<void> {
+  const signed = `the proposal signed rules ${digest} (${rulesCid(digest).toString()})`;
+  if (expected !== undefined) {
+    if (expected.toLowerCase() !== digest) throw fail('rules', `${signed}, not the space's rules ${expected} you gave`);
+    pass('rules', `${signed}, the space's rules you gave`);
+    return;
+  }
+  if (!rules.executor) {
+    throw fail(
+      'rules',
+      `${signed}, and nothing outside the service confirms they are the space's (its rules name no executor): pass the digest you hold to be the space's (--rules)`,
+    );
+  }
+  const accepted = (await connectExecutor(rules.executor, chain.provider).rulesDigest()).toLowerCase();
+  if (accepted !== digest) {
+    throw fail('rules', `${signed}, but the space's executor ${rules.executor} accepts only the rules ${accepted}`);
+  }
+  pass('rules', `${signed}, the rules the space's executor ${rules.executor} accepts`);
 }
 
 /** The rules document a proposal signed, fetched by its digest and checked against the schema. */

@@ -21,6 +21,7 @@ import {
   swapEntries,
   swappingGateway,
 } from '../support/tamper.js';
+import { publishedRules } from '../support/stack.js';
 import { tempDir } from '../support/temp.js';
 
 // A dishonest operator: it controls the database and what the service pins, signs with the service's
@@ -128,10 +129,11 @@ async function resultOf(id: string) {
   return result!;
 }
 
-function audit(id: string, resultCid: string, receipt?: Receipt): Promise<AuditReport> {
+async function audit(id: string, resultCid: string, receipt?: Receipt): Promise<AuditReport> {
   return auditProposal({
     proposalId: id,
     resultCid,
+    expectedRules: await publishedRules(stack.service.url, id),
     source: gatewaySource(stack.service.url),
     rpcUrl: stack.chain.url,
     scratchDir: scratch.path,
@@ -679,6 +681,7 @@ describe('9. a gateway that serves another document for the result CID', () => {
         source: gatewaySource(gateway.url),
         rpcUrl: stack.chain.url,
         scratchDir: scratch.path,
+        expectedRules: await publishedRules(stack.service.url, id),
       });
       expect(through.ok).toBe(true);
 
@@ -690,6 +693,8 @@ describe('9. a gateway that serves another document for the result CID', () => {
       await gateway.swap(result.cid, { ...document, votes });
       const { code, stdout, stderr } = await runAudit([
         id,
+        '--rules',
+        await publishedRules(stack.service.url, id),
         '--gateway',
         gateway.url,
         '--result',

@@ -10,6 +10,7 @@ import { spaceRules } from '../../server/spaces/rules.js';
 import type { PrimaryType } from '../../server/messages/types.js';
 import { devWallet, proposalMessage, signWithEthers, type Json } from '../support/signing.js';
 import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+import { publishedRules } from '../support/stack.js';
 import { tempDir } from '../support/temp.js';
 
 // Proposals through every path on the real stack (the clock moved, not slept through), the scheduler
@@ -110,6 +111,7 @@ async function settleAndAudit(id: string, receipt?: Awaited<ReturnType<typeof se
     source: gatewaySource(stack.service.url),
     rpcUrl: stack.chain.url,
     scratchDir: scratch.path,
+    expectedRules: await publishedRules(stack.service.url, id),
     ...(receipt ? { receipt } : {}),
   });
   return { result: result!, report };
@@ -194,6 +196,8 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
       'tsx',
       'scripts/audit.ts',
       id,
+      '--rules',
+      await publishedRules(stack.service.url, id),
       '--api',
       stack.service.url,
       '--rpc',
@@ -201,6 +205,34 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
     ]);
     expect(stdout).toMatch(/✓ log hash chain/);
     expect(stdout).toMatch(/The result matches the log and the chain\./);
+
+    // The rules are the space's only if something outside the service says so: the digest the auditor
+    // gives, or the space's executor. This space names none, so without --rules the audit fails.
+    const unconfirmed = await auditProposal({
+      proposalId: id,
+      resultCid: result.cid,
+      source: gatewaySource(stack.service.url),
+      rpcUrl: stack.chain.url,
+      scratchDir: scratch.path,
+    });
+    expect(unconfirmed.ok).toBe(false);
+    expect(unconfirmed.findings.find((f) => !f.ok)).toMatchObject({
+      check: 'rules',
+      detail: expect.stringMatching(/nothing outside the service confirms they are the space's .*--rules/),
+    });
+    const other = `0x${'12'.repeat(32)}`;
+    const wrong = await auditProposal({
+      proposalId: id,
+      resultCid: result.cid,
+      source: gatewaySource(stack.service.url),
+      rpcUrl: stack.chain.url,
+      scratchDir: scratch.path,
+      expectedRules: other,
+    });
+    expect(wrong.findings.find((f) => !f.ok)).toMatchObject({
+      check: 'rules',
+      detail: expect.stringContaining(`not the space's rules ${other} you gave`),
+    });
   });
 });
 

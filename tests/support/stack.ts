@@ -76,3 +76,10 @@ export async function startTestStack(
     },
   };
 }
+
+/** The rules digest a proposal's space publishes (GET /api/spaces/:id): what an auditor holds to be its rules. */
+export async function publishedRules(serviceUrl: string, proposalId: string): Promise<string> {
+  const { space } = (await (await fetch(`${serviceUrl}/api/proposals/${proposalId}`)).json()) as { space: string };
+  const published = (await (await fetch(`${serviceUrl}/api/spaces/${space}`)).json()) as { rules: { digest: string } };
+  return published.rules.digest;
+}
