@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseUnits } from 'ethers';
+import { parseUnits, toQuantity } from 'ethers';
 import { connectChain } from '../chain/provider.js';
 import { DocumentMismatch } from '../ipfs/codec.js';
 import { connectExecutor } from '../execution/executor.js';
@@ -13,7 +13,7 @@ import { lifecycleRules } from '../lifecycle/types.js';
 import { actionsHash, messageDigest } from '../messages/digest.js';
 import { normalizeMessage } from '../messages/normalize.js';
 import { parseEnvelope, type SignedMessage } from '../messages/schema.js';
-import { verifySigner } from '../messages/signature.js';
+import { recoverSigner, verifySigner } from '../messages/signature.js';
 import { createPowerService } from '../power/index.js';
 import {
   buildResultDocument,
@@ -26,7 +26,7 @@ import { rulesCid, rulesDocumentSchema, type RulesDocument } from '../spaces/rul
 import type { Space } from '../spaces/schema.js';
 import { connectLogAnchor, readAnchors, type Anchor } from '../anchor/contract.js';
 import { anchorProblems, keyInForce } from './anchors.js';
-import { headAround } from './block-time.js';
+import { headAround, lastBlockAt } from './block-time.js';
 import { logRefusals, replayProposal } from './replay.js';
 import type { DocumentSource } from './source.js';
 
@@ -241,7 +241,17 @@ async function verifyMessages(
         fail('signatures', `log entry ${entry.sequence}: its document hashes to ${id}, not to the id ${entry.id}`);
         continue;
       }
-      await verifySigner(id, envelope.sig, signed.message.from, provider);
+      // A contract wallet is asked as it was when the message was received: it may accept other
+      // signatures later (a Safe whose owners changed), which must not undo what it signed then.
+      const accountSigned = (() => {
+        try {
+          return recoverSigner(id, envelope.sig) === signed.message.from;
+        } catch {
+          return false;
+        }
+      })();
+      const blockTag = accountSigned ? 'latest' : toQuantity(await lastBlockAt(provider, entry.receivedAt));
+      await verifySigner(id, envelope.sig, signed.message.from, provider, blockTag);
       messages.push({ ...signed, entry } as VerifiedMessage);
     } catch (error) {
       if (!(error instanceof MessageError || error instanceof DocumentMismatch)) throw error;

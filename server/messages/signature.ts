@@ -53,13 +53,16 @@ export function canonicalSignature(sig: string): string {
 
 /**
  * Checks that `from` signed `digest`: by ECDSA recovery for an account, or by EIP-1271
- * `isValidSignature` for a contract wallet (asked at the latest block). Throws a 401 MessageError.
+ * `isValidSignature` for a contract wallet, asked at `blockTag` (ingest: the latest block; the audit:
+ * the block when the message was received, since a wallet may accept other signatures later). Throws a
+ * 401 MessageError.
  */
 export async function verifySigner(
   digest: string,
   sig: string,
   from: string,
   provider: JsonRpcProvider,
+  blockTag = 'latest',
 ): Promise<'account' | 'contract'> {
   let recovered: string | undefined;
   let ecdsaError: MessageError | undefined;
@@ -71,13 +74,13 @@ export async function verifySigner(
   }
   if (recovered === from) return 'account';
 
-  const code = (await provider.send('eth_getCode', [from, 'latest'])) as string;
+  const code = (await provider.send('eth_getCode', [from, blockTag])) as string;
   if (code !== '0x') {
     let answer: string;
     try {
       answer = (await provider.send('eth_call', [
         { to: from, data: EIP1271.encodeFunctionData('isValidSignature', [digest, sig]) },
-        'latest',
+        blockTag,
       ])) as string;
     } catch {
       throw new MessageError(
