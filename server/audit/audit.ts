@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseUnits, toQuantity } from 'ethers';
+import { z } from 'zod';
 import { connectChain } from '../chain/provider.js';
-import { DocumentMismatch } from '../ipfs/codec.js';
+import { DocumentMismatch, parseCid } from '../ipfs/codec.js';
 import { connectExecutor } from '../execution/executor.js';
 import { MessageError } from '../messages/errors.js';
 import { openDatabase } from '../db/index.js';
@@ -107,8 +108,12 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
     fail('result', `the document served as ${options.resultCid} is not the one that CID names: ${error.message}`);
     return report();
   }
-  if (result?.type !== 'Result' || result.proposal?.id !== options.proposalId) {
-    fail('result', `${options.resultCid} is not the result of proposal ${options.proposalId}`);
+  const shape = resultShape.safeParse(result);
+  if (!shape.success || result.proposal.id !== options.proposalId) {
+    fail(
+      'result',
+      `${options.resultCid} is not the result of proposal ${options.proposalId}${shape.success ? '' : ` (${shape.error.issues[0]!.path.join('.')}: ${shape.error.issues[0]!.message})`}`,
+    );
     return report();
   }
   pass('result', `fetched ${options.resultCid}: ${result.state}`);
@@ -187,34 +192,58 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
   }
 }
 
+const decimal = z.string().regex(/^\d{1,15}$/);
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
+const cidText = z.string().refine((text) => {
+  try {
+    parseCid(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a CID');
+
+/** What the audit reads of a result before anything else: its proposal and its log. */
+const resultShape = z.looseObject({
+  type: z.literal('Result'),
+  proposal: z.looseObject({ id: hex32 }),
+  log: z.looseObject({ space: z.string(), to: decimal, head: hex32, lastBatch: cidText }),
+});
+
+/** A pinned batch of a space's log (server/ipfs/pin-worker.ts). */
+const batchShape = z.looseObject({
+  type: z.literal('LogBatch'),
+  space: z.string(),
+  previousBatch: cidText.nullable(),
+  entries: z.array(z.looseObject({ sequence: decimal, id: hex32, cid: cidText, receivedAt: decimal, head: hex32 })),
+});
+
 /** The log 1..to, from the result's last batch back through each previous batch. */
 async function readLog(
   result: ResultDocument,
   source: DocumentSource,
   progress: (line: string) => void,
 ): Promise<LogEntry[]> {
-  const batches: { entries: Record<string, string>[] }[] = [];
+  const batches: z.infer<typeof batchShape>[] = [];
+  const seen = new Set<string>();
   let cid: string | null = result.log.lastBatch;
   while (cid) {
-    const batch = (await source.get(cid)) as {
-      type: string;
-      space: string;
-      previousBatch: string | null;
-      entries: Record<string, string>[];
-    };
-    if (batch?.type !== 'LogBatch' || batch.space !== result.log.space)
+    if (seen.has(cid)) throw new DocumentMismatch(`the log batches loop back to ${cid}`);
+    seen.add(cid);
+    const batch = batchShape.safeParse(await source.get(cid));
+    if (!batch.success || batch.data.space !== result.log.space)
       throw new DocumentMismatch(`${cid} is not a log batch of space ${result.log.space}`);
-    batches.unshift(batch);
-    cid = batch.previousBatch;
+    batches.unshift(batch.data);
+    cid = batch.data.previousBatch;
   }
   const entries = batches
     .flatMap((batch) => batch.entries)
     .map((entry) => ({
       sequence: Number(entry.sequence),
-      id: entry.id!,
-      cid: entry.cid!,
+      id: entry.id,
+      cid: entry.cid,
       receivedAt: Number(entry.receivedAt),
-      head: entry.head!,
+      head: entry.head,
     }));
   progress(`log: ${entries.length} entries in ${batches.length} batch(es)`);
   return entries.filter((entry) => entry.sequence <= Number(result.log.to));

@@ -23,7 +23,7 @@ export class DocumentMismatch extends Error {}
 
 /** Decodes bytes fetched for `cid`, refusing bytes that do not hash to it. */
 export async function decodeDocument(cid: CID, bytes: Uint8Array): Promise<unknown> {
-  if (cid.code !== dagJson.code) throw new Error(`${cid} is not a dag-json document`);
+  if (cid.code !== dagJson.code) throw new DocumentMismatch(`${cid} is not a dag-json document`);
   const digest = await sha256.digest(bytes);
   const expected = CID.createV1(dagJson.code, digest);
   if (!expected.equals(cid.toV1())) throw new DocumentMismatch(`the bytes fetched for ${cid} do not match it`);

@@ -60,6 +60,7 @@ const ANCHORED = [
   'op-rotated-early',
   'op-swapped-doc',
   'op-late-after-close',
+  'op-malformed',
 ];
 const UNANCHORED = 'op-unanchored';
 const SPACES = [
@@ -777,5 +778,36 @@ describe('11. a vote slipped in after the anchor that closed the vote, dated jus
         ),
       ),
     );
+  });
+});
+
+describe('12. documents of the right CID but the wrong shape', () => {
+  it('are findings (exit 1), not "could not run": a result without a log, a batch without entries', async () => {
+    const space = 'op-malformed';
+    const { id } = await propose(space);
+    const noLog = (await stack.service.ipfs.put({ type: 'Result', proposal: { id }, log: null })).toString();
+    const first = await audit(id, noLog);
+    expect(first.ok).toBe(false);
+    expect(failures(first)).toEqual([
+      {
+        ok: false,
+        check: 'result',
+        detail: `${noLog} is not the result of proposal ${id} (log: Invalid input: expected object, received null)`,
+      },
+    ]);
+
+    const batch = (
+      await stack.service.ipfs.put({ type: 'LogBatch', space, previousBatch: null, entries: null })
+    ).toString();
+    const result = await stack.service.ipfs.put({
+      type: 'Result',
+      proposal: { id },
+      log: { space, to: '1', head: `0x${'11'.repeat(32)}`, lastBatch: batch },
+    });
+    const second = await audit(id, result.toString());
+    expect(second.ok).toBe(false);
+    expect(failures(second)).toEqual([
+      { ok: false, check: 'documents', detail: `${batch} is not a log batch of space ${space}` },
+    ]);
   });
 });
