@@ -49,7 +49,6 @@ export const configSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte private key in 0x hex' })
     .optional(),
-  ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   WALLET_RPC_URL: httpUrl.optional(),
   CHAIN_NAME: z.string().min(1).max(100).optional(),
   CHAIN_CURRENCY: z
@@ -97,8 +96,6 @@ export interface Config {
   rateLimitGasPerMinute: number;
   /** The key that sends log anchors: the sender a space's rules name (contracts/LogAnchor.sol). */
   anchorPrivateKey: string | undefined;
-  /** How often a growing log is anchored. */
-  anchorIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +147,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitAddressPerMinute: values.RATE_LIMIT_ADDRESS_PER_MINUTE,
     rateLimitGasPerMinute: values.RATE_LIMIT_GAS_PER_MINUTE,
     anchorPrivateKey: values.ANCHOR_PRIVATE_KEY,
-    anchorIntervalSeconds: values.ANCHOR_INTERVAL_SECONDS,
   };
 }

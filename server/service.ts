@@ -226,7 +226,6 @@ async function openAnchorer(
     db: deps.db,
     ipfs: deps.ipfs,
     wallet,
-    intervalSeconds: config.anchorIntervalSeconds,
     clock: deps.clock,
   });
 }

@@ -8,18 +8,17 @@ import type { Space } from '../spaces/schema.js';
 import { connectLogAnchor, sendAnchor, toAnchor, type Anchor, type LogAnchor } from './contract.js';
 
 // Anchors each space's pinned log on chain (contracts/LogAnchor.sol), so an auditor with no receipt
-// can tell a truncated or rewritten log. Rules: a growing log is anchored once `intervalSeconds` have
-// passed since its last anchor; a range of entries whose receipts another key signed is anchored at
-// once, so each anchor names the one key in force over the entries it covers; and on request (after a
-// vote ends) the log is anchored even if it has not grown, so an anchor later than that time exists.
+// can tell a truncated or rewritten log. Rules: a growing log is anchored once the rules'
+// `anchor.intervalSeconds` have passed since its last anchor; a range of entries whose receipts
+// another key signed is anchored at once, so each anchor names the one key in force over the entries
+// it covers; and on request (after a vote ends) the log is anchored even if it has not grown, so an
+// anchor later than that time exists.
 
 export interface AnchorerDeps {
   db: Database;
   ipfs: IpfsStore;
   /** The anchor sender, connected to the chain. */
   wallet: Signer;
-  /** How often a growing log is anchored. */
-  intervalSeconds: number;
   /** Unix milliseconds. */
   clock: () => number;
 }
@@ -75,7 +74,7 @@ export class Anchorer {
         ? keyChanged ||
           next.keyChanges ||
           !last ||
-          now - last.timestamp >= this.deps.intervalSeconds ||
+          now - last.timestamp >= space.anchor.intervalSeconds ||
           options.notBefore !== undefined
         : options.notBefore !== undefined &&
           last !== undefined &&

@@ -31,14 +31,16 @@ export function closingAnchor(anchors: readonly Anchor[], settledAt: number): An
  * Every way the log disagrees with the anchors: an anchored head the log does not have; no closing
  * anchor (closingAnchor) that the log reaches (the log may have been cut); a message about the
  * proposal (`about`: their sequences) after it (slipped in once the outcome was settled); an
- * entry received after the block time of its first covering anchor, or before the block time of the
- * last anchor ahead of it (so it existed, uncovered, when that anchor was made).
+ * entry received after the block time of its first covering anchor, or first anchored later than the
+ * rules' interval allows after it was received, or received before the block time of the last anchor
+ * ahead of it (so it existed, uncovered, when that anchor was made).
  */
 export function anchorProblems(
   log: readonly (LogLink & { head: string })[],
   anchors: readonly Anchor[],
   settledAt: number,
   about: ReadonlySet<number> = new Set(),
+  intervalSeconds = Number.POSITIVE_INFINITY,
 ): string[] {
   const problems: string[] = [];
   for (const anchor of anchors) {
@@ -67,6 +69,11 @@ export function anchorProblems(
   }
   for (const entry of log) {
     const covering = coveringAnchor(anchors, entry.sequence);
+    if (covering && covering.timestamp > entry.receivedAt + intervalSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS) {
+      problems.push(
+        `entry ${entry.sequence} was received at ${entry.receivedAt} but first anchored at ${covering.timestamp} (block ${covering.blockNumber}), later than the rules' anchor interval of ${intervalSeconds} s allows: it may have been held back or given another time`,
+      );
+    }
     if (covering && entry.receivedAt > covering.timestamp + ANCHOR_CLOCK_TOLERANCE_SECONDS) {
       problems.push(
         `entry ${entry.sequence} says it was received at ${entry.receivedAt}, after the anchor covering it was made (block ${covering.blockNumber} at ${covering.timestamp})`,

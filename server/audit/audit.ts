@@ -424,12 +424,12 @@ async function checkAnchors(
   const { contract, sender } = rules.anchor;
   const anchors = await readAnchors(chain.provider, connectLogAnchor(contract, chain.provider), sender, rules.space);
   progress(`anchors: ${anchors.length} by ${sender} at ${contract}`);
-  const problems = anchorProblems(log, anchors, settled, about);
+  const problems = anchorProblems(log, anchors, settled, about, rules.anchor.intervalSeconds);
   for (const problem of problems) fail('anchors', problem);
   if (problems.length === 0)
     pass(
       'anchors',
-      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled with no message about the proposal after it, and every entry was received between the anchors around it`,
+      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled with no message about the proposal after it, and every entry was received between the anchors around it and anchored within ${rules.anchor.intervalSeconds} s`,
     );
   return anchors;
 }

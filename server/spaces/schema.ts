@@ -40,7 +40,14 @@ export type StrategyConfig = z.infer<typeof strategySchema>;
  * anchors count (contracts/LogAnchor.sol). Null: not anchored, and the audit says it cannot tell a
  * rewritten log without a receipt.
  */
-export const anchorSchema = z.strictObject({ contract: address, sender: address }).nullable();
+export const anchorSchema = z
+  .strictObject({
+    contract: address,
+    sender: address,
+    /** How often a growing log is anchored; the audit fails an entry anchored later than this (+60 s). */
+    intervalSeconds: z.number().int().min(10).max(86_400).default(300),
+  })
+  .nullable();
 
 export const spaceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {

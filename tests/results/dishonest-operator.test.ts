@@ -63,8 +63,11 @@ const ANCHORED = [
   'op-malformed',
 ];
 const UNANCHORED = 'op-unanchored';
+/** A space whose rules say its log is anchored every minute. */
+const EVERY_MINUTE = 'op-held-back';
 const SPACES = [
   ...ANCHORED.map((id) => ({ ...ANCHORED_TEST_SPACE, id })),
+  { ...ANCHORED_TEST_SPACE, id: EVERY_MINUTE, anchor: { ...ANCHORED_TEST_SPACE.anchor!, intervalSeconds: 60 } },
   { ...TEST_SPACE, id: UNANCHORED }, // TEST_SPACE names no anchor
 ];
 
@@ -809,5 +812,23 @@ describe('12. documents of the right CID but the wrong shape', () => {
     expect(failures(second)).toEqual([
       { ok: false, check: 'documents', detail: `${batch} is not a log batch of space ${space}` },
     ]);
+  });
+});
+
+describe('13. a log the operator did not anchor within the interval its rules state', () => {
+  it('fails the audit: the entries it held back were first anchored too late', async () => {
+    // The rules say every minute; the operator runs no anchoring while the vote runs (10 minutes).
+    const { id } = await toVoting(EVERY_MINUTE);
+    const held = await vote(large, id, 1, EVERY_MINUTE);
+    const { result, report } = await endVoteAndAudit(id);
+    expect(result.state).toBe('Passed');
+    expect(report.ok).toBe(false);
+    expect(failed(report, 'anchors').map((f) => f.detail)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^entry ${held.receipt.sequence} was received at ${held.receipt.received} but first anchored at \\d+ \\(block \\d+\\), later than the rules' anchor interval of 60 s allows`,
+        ),
+      ),
+    );
   });
 });

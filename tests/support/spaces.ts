@@ -24,7 +24,8 @@ export const TEST_SPACE: SpaceFile = {
 /** TEST_SPACE with its log anchored on the local chain (scripts/lib/log-anchor.ts), as the audit requires. */
 export const ANCHORED_TEST_SPACE: SpaceFile = {
   ...TEST_SPACE,
-  anchor: { contract: LOCAL_LOG_ANCHOR_ADDRESS, sender: LOCAL_ANCHOR_SENDER.address },
+  // An hour: the tests run no anchoring pass while a vote runs, as the service's workers would.
+  anchor: { contract: LOCAL_LOG_ANCHOR_ADDRESS, sender: LOCAL_ANCHOR_SENDER.address, intervalSeconds: 3600 },
 };
 
 /** The digest of `space`'s rules document: what a proposal in it signs as `rules`. */

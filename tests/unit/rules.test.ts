@@ -63,6 +63,16 @@ describe('rules document', () => {
     expect(spaceRules(space(over)).digest).not.toBe(spaceRules(space()).digest);
   });
 
+  it('changes with the anchor interval, which the audit checks', () => {
+    const anchor = {
+      contract: '0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f',
+      sender: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+    };
+    const byDefault = spaceRules(space({ anchor }));
+    expect(byDefault.document.anchor).toEqual({ ...anchor, intervalSeconds: 300 });
+    expect(spaceRules(space({ anchor: { ...anchor, intervalSeconds: 600 } })).digest).not.toBe(byDefault.digest);
+  });
+
   it('does not change with what no rule reads (name, about)', () => {
     expect(spaceRules(space({ name: 'Renamed', about: 'Other words' })).digest).toBe(spaceRules(space()).digest);
   });
