@@ -56,6 +56,7 @@ async function main(): Promise<number> {
       resultCid: proposal.result.cid,
       source: gatewaySource(values.gateway ?? api),
       rpcUrl: values.rpc!,
+      trustedExecutor: executor,
       scratchDir,
       progress: (line) => console.log(`  … ${line}`),
     });

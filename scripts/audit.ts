@@ -9,10 +9,11 @@ import { auditProposal } from '../server/audit/audit.js';
 import { gatewaySource, localNodeSource } from '../server/audit/source.js';
 import type { Receipt } from '../server/ingest/receipts.js';
 
-const USAGE = `usage: npm run audit -- <proposal id> [--rules <digest>] [--result <cid>] [--api <url>] [--gateway <url> | --ipfs-dir <dir>] [--rpc <url>] [--receipt <file>]
+const USAGE = `usage: npm run audit -- <proposal id> (--rules <digest> | --executor <address>) [--result <cid>] [--api <url>] [--gateway <url> | --ipfs-dir <dir>] [--rpc <url>] [--receipt <file>]
 
-  --rules     the digest of the rules you hold to be the space's (from its published settings); without it
-              the space's executor must accept the rules the proposal signed, or the audit fails
+  --rules     the digest of the rules you hold to be the space's, from a source you trust (not the service)
+  --executor  or: the executor you trust; it must have accepted the rules the proposal signed when it was
+              received. With neither, the audit cannot confirm the rules and fails
   --result    the result document's CID (default: asked from --api; only a pointer, its content is verified)
   --api       a governance service, to find the result CID and the receipt signer (default http://127.0.0.1:8080)
   --gateway   an IPFS gateway to read documents from (default: the --api service's /ipfs)
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
       rpc: { type: 'string', default: process.env.RPC_URL || 'http://127.0.0.1:8545' },
       receipt: { type: 'string' },
       rules: { type: 'string' },
+      executor: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -39,7 +41,8 @@ async function main(): Promise<number> {
     values.help ||
     !proposalId ||
     !/^0x[0-9a-f]{64}$/.test(proposalId) ||
-    (values.rules !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(values.rules))
+    (values.rules !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(values.rules)) ||
+    (values.executor !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(values.executor))
   ) {
     console.error(USAGE);
     return 2;
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
       receipt: receipt?.receipt ?? receipt,
       receiptSigner: serviceSigner,
       ...(values.rules ? { expectedRules: values.rules } : {}),
+      ...(values.executor ? { trustedExecutor: values.executor } : {}),
       scratchDir,
       progress: (line) => console.log(`  … ${line}`),
     });

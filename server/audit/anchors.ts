@@ -22,6 +22,9 @@ export function keyInForce(anchors: readonly Anchor[], sequence: number): string
  */
 export const ANCHOR_CLOCK_TOLERANCE_SECONDS = 60;
 
+/** How long after it is due the closing anchor may come: messages could be slipped in until it does. */
+export const CLOSING_SLACK_SECONDS = 120;
+
 /** Rule: the anchor that closes an outcome is the first made (by block time) that long after it was settled. */
 export function closingAnchor(anchors: readonly Anchor[], settledAt: number): Anchor | undefined {
   return anchors.find((anchor) => anchor.timestamp >= settledAt + ANCHOR_CLOCK_TOLERANCE_SECONDS);
@@ -41,6 +44,8 @@ export function anchorProblems(
   settledAt: number,
   about: ReadonlySet<number> = new Set(),
   intervalSeconds = Number.POSITIVE_INFINITY,
+  /** The sequences whose timing decides the outcome: the proposal and the messages about it. */
+  decisive: ReadonlySet<number> = new Set(log.map((entry) => entry.sequence)),
 ): string[] {
   const problems: string[] = [];
   for (const anchor of anchors) {
@@ -61,13 +66,20 @@ export function anchorProblems(
       `the log ends at sequence ${log.length}, before the first anchor made after the outcome was settled (sequence ${after.sequence}, block ${after.blockNumber}): the log was cut`,
     );
   } else {
+    if (after.timestamp > settledAt + ANCHOR_CLOCK_TOLERANCE_SECONDS + CLOSING_SLACK_SECONDS) {
+      problems.push(
+        `the anchor that closed the outcome (sequence ${after.sequence}, block ${after.blockNumber} at ${after.timestamp}) came more than ${ANCHOR_CLOCK_TOLERANCE_SECONDS + CLOSING_SLACK_SECONDS} s after it was settled (${settledAt}): messages dated before the end could have been slipped in meanwhile`,
+      );
+    }
     for (const sequence of [...about].filter((s) => s > after.sequence).sort((a, b) => a - b)) {
       problems.push(
         `entry ${sequence}, a message about the proposal, comes after the anchor made once the outcome was settled (sequence ${after.sequence}, block ${after.blockNumber}): it was slipped in later`,
       );
     }
   }
-  for (const entry of log) {
+  // When and how soon each entry was anchored matters for the messages that decide this outcome; a
+  // late anchor of another proposal's messages does not make this one unauditable.
+  for (const entry of log.filter((e) => decisive.has(e.sequence))) {
     const covering = coveringAnchor(anchors, entry.sequence);
     if (covering && covering.timestamp > entry.receivedAt + intervalSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS) {
       problems.push(

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseUnits, toQuantity } from 'ethers';
+import { getAddress, parseUnits, toQuantity } from 'ethers';
 import { z } from 'zod';
 import { connectChain } from '../chain/provider.js';
 import { DocumentMismatch, parseCid } from '../ipfs/codec.js';
@@ -26,7 +26,7 @@ import {
 import { rulesCid, rulesDocumentSchema, type RulesDocument } from '../spaces/rules.js';
 import type { Space } from '../spaces/schema.js';
 import { connectLogAnchor, readAnchors, type Anchor } from '../anchor/contract.js';
-import { anchorProblems, keyInForce } from './anchors.js';
+import { ANCHOR_CLOCK_TOLERANCE_SECONDS, anchorProblems, CLOSING_SLACK_SECONDS, keyInForce } from './anchors.js';
 import { headAround, lastBlockAt } from './block-time.js';
 import { logRefusals, replayProposal } from './replay.js';
 import type { DocumentSource } from './source.js';
@@ -73,11 +73,12 @@ export interface AuditOptions {
   /** The service's receipt signer, if known (GET /api/service); checked against the receipt. */
   receiptSigner?: string;
   /**
-   * The digest of the rules the auditor holds to be the space's (e.g. from its published settings).
-   * Without it, the space's executor must accept the rules the proposal signed: the service alone
-   * cannot vouch for its own rules.
+   * The digest of the rules the auditor holds to be the space's, from a source it trusts (not the
+   * service's word). Without it, `trustedExecutor` must have accepted the rules the proposal signed.
    */
   expectedRules?: string;
+  /** The executor the auditor trusts to hold the space's rules digest (npm run attest's --executor). */
+  trustedExecutor?: string;
   progress?: (line: string) => void;
   /** Where the audit's own power cache lives (a scratch SQLite file; never the service's database). */
   scratchDir: string;
@@ -165,7 +166,8 @@ export async function auditProposal(options: AuditOptions): Promise<AuditReport>
           .filter((m) => m.primaryType !== 'Proposal' && m.message.proposal === options.proposalId)
           .map((m) => m.entry.sequence),
       );
-      const anchors = await checkAnchors(log, rules, settled, about, chain, progress, pass, fail);
+      const proposalSequence = messages.find((m) => m.entry.id === options.proposalId)!.entry.sequence;
+      const anchors = await checkAnchors(log, rules, settled, about, proposalSequence, chain, progress, pass, fail);
       if (options.receipt && receiptCheck.signed)
         receiptKey(options.receipt, anchors, options.receiptSigner, pass, fail);
     } finally {
@@ -207,6 +209,7 @@ const cidText = z.string().refine((text) => {
 const resultShape = z.looseObject({
   type: z.literal('Result'),
   proposal: z.looseObject({ id: hex32 }),
+  votes: z.array(z.looseObject({ id: z.string() })),
   log: z.looseObject({ space: z.string(), to: decimal, head: hex32, lastBatch: cidText }),
 });
 
@@ -306,7 +309,18 @@ async function rebuild(
   const proposal = proposalMessage.message;
   // The rules come from the document the proposal signed, never from what is audited.
   const rules = await readRules(proposal.rules, proposal.space, chain.chainId, options.source, fail);
-  await confirmRules(proposal.rules, rules, options.expectedRules, chain, pass, fail);
+  await confirmRules(
+    proposal.rules,
+    rules,
+    {
+      ...(options.expectedRules ? { rules: options.expectedRules } : {}),
+      ...(options.trustedExecutor ? { executor: getAddress(options.trustedExecutor) } : {}),
+    },
+    proposalMessage.entry.receivedAt,
+    chain,
+    pass,
+    fail,
+  );
 
   const scratch = await openDatabase(`file:${options.scratchDir}/audit-power.db`);
   const power = createPowerService({ chain, db: scratch });
@@ -409,6 +423,7 @@ async function checkAnchors(
   rules: RulesDocument,
   settled: number,
   about: ReadonlySet<number>,
+  proposalSequence: number,
   chain: Awaited<ReturnType<typeof connectChain>>,
   progress: (line: string) => void,
   pass: (check: string, detail: string) => void,
@@ -424,46 +439,67 @@ async function checkAnchors(
   const { contract, sender } = rules.anchor;
   const anchors = await readAnchors(chain.provider, connectLogAnchor(contract, chain.provider), sender, rules.space);
   progress(`anchors: ${anchors.length} by ${sender} at ${contract}`);
-  const problems = anchorProblems(log, anchors, settled, about, rules.anchor.intervalSeconds);
+  const problems = anchorProblems(
+    log,
+    anchors,
+    settled,
+    about,
+    rules.anchor.intervalSeconds,
+    new Set([...about, proposalSequence]),
+  );
   for (const problem of problems) fail('anchors', problem);
   if (problems.length === 0)
     pass(
       'anchors',
-      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled with no message about the proposal after it, and every entry was received between the anchors around it and anchored within ${rules.anchor.intervalSeconds} s`,
+      `the log matches all ${anchors.filter((a) => a.sequence <= log.length).length} heads ${sender} anchored in its range, reaches one anchored after the outcome was settled within ${ANCHOR_CLOCK_TOLERANCE_SECONDS + CLOSING_SLACK_SECONDS} s with no message about the proposal after it, and the proposal and every message about it were received between the anchors around them and anchored within ${rules.anchor.intervalSeconds} s`,
     );
   return anchors;
 }
 
 /**
- * Rule: the rules a proposal signed are the space's only if something outside the service says so:
- * the digest the auditor gives, or else the one the space's executor accepts (it changes only through
- * a passed proposal). A proposal the operator signed under rules of its own making fails here.
+ * Rule: the rules a proposal signed are the space's only if the auditor says so: the digest it gives
+ * (`--rules`), or the one the executor it trusts (`--executor`, never one the rules name) accepted when
+ * the proposal was received. A proposal the operator signed under rules of its own making fails here.
  */
 async function confirmRules(
   digest: string,
   rules: RulesDocument,
-  expected: string | undefined,
+  trusted: { rules?: string; executor?: string },
+  proposedAt: number,
   chain: Awaited<ReturnType<typeof connectChain>>,
   pass: (check: string, detail: string) => void,
   fail: (check: string, detail: string) => Error,
 ): Promise<void> {
   const signed = `the proposal signed rules ${digest} (${rulesCid(digest).toString()})`;
-  if (expected !== undefined) {
-    if (expected.toLowerCase() !== digest) throw fail('rules', `${signed}, not the space's rules ${expected} you gave`);
+  if (trusted.rules !== undefined) {
+    if (trusted.rules.toLowerCase() !== digest)
+      throw fail('rules', `${signed}, not the space's rules ${trusted.rules} you gave`);
     pass('rules', `${signed}, the space's rules you gave`);
     return;
   }
-  if (!rules.executor) {
+  if (trusted.executor === undefined) {
     throw fail(
       'rules',
-      `${signed}, and nothing outside the service confirms they are the space's (its rules name no executor): pass the digest you hold to be the space's (--rules)`,
+      `${signed}, and nothing you trust confirms they are the space's: give the digest you hold to be the space's (--rules) or the executor you trust (--executor)`,
     );
   }
-  const accepted = (await connectExecutor(rules.executor, chain.provider).rulesDigest()).toLowerCase();
-  if (accepted !== digest) {
-    throw fail('rules', `${signed}, but the space's executor ${rules.executor} accepts only the rules ${accepted}`);
+  if (rules.executor !== trusted.executor) {
+    throw fail('rules', `${signed}, which name the executor ${rules.executor ?? 'none'}, not ${trusted.executor}`);
   }
-  pass('rules', `${signed}, the rules the space's executor ${rules.executor} accepts`);
+  // As the executor stood when the proposal was received: a later change of its rules by a proposal
+  // does not undo what was decided under the earlier ones.
+  const block = toQuantity(await lastBlockAt(chain.provider, proposedAt));
+  const accepted = (
+    (await chain.provider.call({
+      to: trusted.executor,
+      data: connectExecutor(trusted.executor, null).interface.encodeFunctionData('rulesDigest'),
+      blockTag: block,
+    })) as string
+  ).toLowerCase();
+  if (accepted !== digest) {
+    throw fail('rules', `${signed}, but the executor ${trusted.executor} accepted only the rules ${accepted} then`);
+  }
+  pass('rules', `${signed}, the rules the executor ${trusted.executor} accepted then`);
 }
 
 /** The rules document a proposal signed, fetched by its digest and checked against the schema. */

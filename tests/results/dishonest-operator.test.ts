@@ -61,6 +61,7 @@ const ANCHORED = [
   'op-swapped-doc',
   'op-late-after-close',
   'op-malformed',
+  'op-closed-late',
 ];
 const UNANCHORED = 'op-unanchored';
 /** A space whose rules say its log is anchored every minute. */
@@ -788,7 +789,7 @@ describe('12. documents of the right CID but the wrong shape', () => {
   it('are findings (exit 1), not "could not run": a result without a log, a batch without entries', async () => {
     const space = 'op-malformed';
     const { id } = await propose(space);
-    const noLog = (await stack.service.ipfs.put({ type: 'Result', proposal: { id }, log: null })).toString();
+    const noLog = (await stack.service.ipfs.put({ type: 'Result', proposal: { id }, votes: [], log: null })).toString();
     const first = await audit(id, noLog);
     expect(first.ok).toBe(false);
     expect(failures(first)).toEqual([
@@ -805,6 +806,7 @@ describe('12. documents of the right CID but the wrong shape', () => {
     const result = await stack.service.ipfs.put({
       type: 'Result',
       proposal: { id },
+      votes: [],
       log: { space, to: '1', head: `0x${'11'.repeat(32)}`, lastBatch: batch },
     });
     const second = await audit(id, result.toString());
@@ -827,6 +829,26 @@ describe('13. a log the operator did not anchor within the interval its rules st
       expect.stringMatching(
         new RegExp(
           `^entry ${held.receipt.sequence} was received at ${held.receipt.received} but first anchored at \\d+ \\(block \\d+\\), later than the rules' anchor interval of 60 s allows`,
+        ),
+      ),
+    );
+  });
+});
+
+describe('14. an outcome the operator closed late', () => {
+  it('fails the audit: until the closing anchor, messages dated before the end could be slipped in', async () => {
+    const space = 'op-closed-late';
+    const { id, votingEnd } = await toVoting(space);
+    await vote(large, id, 1, space);
+    // The operator waits past the closing anchor's slack (60 + 120 s) before it closes the outcome.
+    await advance(TEST_SPACE.votingPeriodSeconds + 200);
+    const { result, report } = await settleAndAudit(id);
+    expect(result.state).toBe('Passed');
+    expect(report.ok).toBe(false);
+    expect(failed(report, 'anchors').map((f) => f.detail)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^the anchor that closed the outcome \\(sequence \\d+, block \\d+ at \\d+\\) came more than 180 s after it was settled \\(${votingEnd}\\)`,
         ),
       ),
     );

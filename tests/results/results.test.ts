@@ -218,7 +218,20 @@ describe('every path of the lifecycle, with the audit agreeing', () => {
     expect(unconfirmed.ok).toBe(false);
     expect(unconfirmed.findings.find((f) => !f.ok)).toMatchObject({
       check: 'rules',
-      detail: expect.stringMatching(/nothing outside the service confirms they are the space's .*--rules/),
+      detail: expect.stringMatching(/nothing you trust confirms they are the space's: .*--rules.*--executor/),
+    });
+    // An executor the auditor trusts confirms them only if the rules name it (these name none).
+    const untrusted = await auditProposal({
+      proposalId: id,
+      resultCid: result.cid,
+      source: gatewaySource(stack.service.url),
+      rpcUrl: stack.chain.url,
+      scratchDir: scratch.path,
+      trustedExecutor: devWallet(9).address,
+    });
+    expect(untrusted.findings.find((f) => !f.ok)).toMatchObject({
+      check: 'rules',
+      detail: expect.stringContaining(`which name the executor none, not ${devWallet(9).address}`),
     });
     const other = `0x${'12'.repeat(32)}`;
     const wrong = await auditProposal({
