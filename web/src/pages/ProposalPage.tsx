@@ -684,7 +684,11 @@ function OutcomeSection({ proposal: p, extras }: { proposal: ProposalDetail; ext
               {extras.result && (
                 <div className="small muted">
                   Anyone can check the result from IPFS and the chain alone:{' '}
-                  <code className="break">npm run audit -- {p.id}</code>
+                  <code className="break">
+                    npm run audit -- {p.id} --rules {p.signedRules?.digest ?? '<digest>'}
+                  </code>{' '}
+                  (first check that digest against the space&apos;s rules from a source you trust, or pass{' '}
+                  <code>--executor</code> with the executor you trust instead)
                 </div>
               )}
             </>
