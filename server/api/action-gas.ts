@@ -16,7 +16,7 @@ const body = z.strictObject({
 });
 
 /** Requests that may wait for their turn; beyond, 503 busy (the node measures one at a time). */
-export const MAX_WAITING_MEASUREMENTS = 10;
+const MAX_WAITING_MEASUREMENTS = 10;
 
 /**
  * POST /api/spaces/:id/action-gas {actions: [{to, value, data}]}: the gas floor to sign for each action

@@ -42,10 +42,10 @@ export function anchorProblems(
   log: readonly (LogLink & { head: string })[],
   anchors: readonly Anchor[],
   settledAt: number,
-  about: ReadonlySet<number> = new Set(),
-  intervalSeconds = Number.POSITIVE_INFINITY,
+  about: ReadonlySet<number>,
+  intervalSeconds: number,
   /** The sequences whose timing decides the outcome: the proposal and the messages about it. */
-  decisive: ReadonlySet<number> = new Set(log.map((entry) => entry.sequence)),
+  decisive: ReadonlySet<number>,
 ): string[] {
   const problems: string[] = [];
   for (const anchor of anchors) {

@@ -33,7 +33,7 @@ export interface RelayerDeps {
 }
 
 /** How long a relayer holds a proposal's step once it took it: others leave it alone meanwhile. */
-export const STEP_CLAIM_MS = 120_000;
+const STEP_CLAIM_MS = 120_000;
 
 const FINISHED = ['Executed', 'Vetoed', 'Expired'];
 
