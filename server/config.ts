@@ -61,6 +61,12 @@ export const configSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_GAS_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  RELAYER_SEND_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, { message: 'must be at least 1 (seconds)' })
+    .max(3600, { message: 'must be at most 3600 (seconds)' })
+    .default(60),
 });
 
 export type Env = z.input<typeof configSchema>;
@@ -89,6 +95,8 @@ export interface Config {
   attestorPrivateKey: string | undefined;
   /** Pays gas for queue and execute; unset: a key generated once in DATA_DIR/relayer-key. */
   relayerPrivateKey: string | undefined;
+  /** How long a relayer transaction may stay unmined before it is replaced at a higher fee. */
+  relayerSendTimeoutMs: number;
   /** Signed messages accepted per minute from one IP address, and from one signer. */
   rateLimitIpPerMinute: number;
   rateLimitAddressPerMinute: number;
@@ -143,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     servicePrivateKey: values.SERVICE_PRIVATE_KEY,
     attestorPrivateKey: values.SERVICE_ATTESTOR_PRIVATE_KEY,
     relayerPrivateKey: values.RELAYER_PRIVATE_KEY,
+    relayerSendTimeoutMs: values.RELAYER_SEND_TIMEOUT_SECONDS * 1000,
     rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
     rateLimitAddressPerMinute: values.RATE_LIMIT_ADDRESS_PER_MINUTE,
     rateLimitGasPerMinute: values.RATE_LIMIT_GAS_PER_MINUTE,

@@ -144,7 +144,7 @@ export async function startService(
       const relayerWorker = runPeriodically(
         new Lease(db, 'relayer', 60_000, clock),
         interval,
-        async () => {
+        async (signal) => {
           const { queued, executed } = await relayerPass({
             db,
             chain,
@@ -152,6 +152,8 @@ export async function startService(
             attestor,
             clock,
             log,
+            sendTimeoutMs: config.relayerSendTimeoutMs,
+            signal,
           });
           if (queued + executed > 0) log(`relayer: queued ${queued}, executed ${executed}`);
         },

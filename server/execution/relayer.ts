@@ -6,6 +6,15 @@ import { backoffMs } from '../ipfs/pin-worker.js';
 import type { MessageDocument } from '../messages/normalize.js';
 import { acceptAttestation, outcomeOf } from './attestations.js';
 import {
+  inFlightSchema,
+  seeThroughInFlight,
+  sendUntilMined,
+  StillPending,
+  type InFlightStore,
+  type SendDeps,
+  type Settled,
+} from './send.js';
+import {
   PROPOSAL_STATES,
   executeGasLimit,
   executorDomain,
@@ -17,7 +26,8 @@ import {
 // The relayer pays gas, nothing more: it queues a passed technical proposal once enough attestors
 // signed its Outcome, and executes it when the executor's timelock ends. The contract enforces
 // threshold, timelock, veto and exactly-once; a relayer without attestations can do nothing. Each
-// step re-reads the contract first, so a restart, a second relayer or a lost race is harmless.
+// step re-reads the contract first, so a restart, a second relayer or a lost race is harmless. Its
+// transactions go one at a time, each seen through until mined (server/execution/send.ts).
 
 export interface RelayerDeps {
   db: Database;
@@ -30,6 +40,10 @@ export interface RelayerDeps {
   clock: () => number;
   /** Where a failed step is reported, with its proposal id (it is also kept in the execution row). */
   log?: (line: string) => void;
+  /** How long a transaction may stay unmined before it is replaced at a higher fee. */
+  sendTimeoutMs: number;
+  /** Ends the pass early (the lease is ending, or the service stops); a transaction in flight stays recorded. */
+  signal?: AbortSignal;
 }
 
 /** How long a relayer holds a proposal's step once it took it: others leave it alone meanwhile. */
@@ -39,6 +53,23 @@ const FINISHED = ['Executed', 'Vetoed', 'Expired'];
 
 export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; executed: number }> {
   const { db } = deps;
+  const counts = { queued: 0, executed: 0 };
+  const count = (step: Step) => {
+    if (step === 'queued') counts.queued++;
+    if (step === 'executed') counts.executed++;
+  };
+  // A transaction still in flight comes first: every later one of this key would wait behind its nonce.
+  const inFlight = await inFlightStore(db).load(deps.wallet.address);
+  if (inFlight) {
+    const proposalId = inFlight.purpose.proposalId!;
+    try {
+      const settled = await seeThroughInFlight(sendDeps(deps));
+      if (settled) count(await recordSettled(deps, settled));
+    } catch (error) {
+      report(deps, proposalId, error);
+      if (error instanceof StillPending) return counts;
+    }
+  }
   const passed = await db.client.result.findMany({ where: { state: 'Passed' }, select: { proposalId: true } });
   const technical = await db.client.proposal.findMany({
     where: { id: { in: passed.map((r) => r.proposalId) }, kind: 'technical' },
@@ -49,9 +80,8 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
       (e) => e.proposalId,
     ),
   );
-  let queued = 0;
-  let executed = 0;
   for (const { id } of technical.filter((p) => !finished.has(p.id))) {
+    if (deps.signal?.aborted) break;
     const row = await db.client.execution.upsert({
       where: { proposalId: id },
       create: { proposalId: id, status: 'Waiting', nextAttemptAt: BigInt(deps.clock()) },
@@ -66,17 +96,20 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
     });
     if (claim.count === 0) continue;
     try {
-      const step = await advance(deps, id);
-      if (step === 'queued') queued++;
-      if (step === 'executed') executed++;
+      count(await advance(deps, id));
       await db.client.execution.update({
         where: { proposalId: id },
         data: { attempts: 0, lastError: null, nextAttemptAt: BigInt(deps.clock()) },
       });
     } catch (error) {
+      if (error instanceof StillPending) {
+        // Not a failure: the next pass (here or on another replica) sees the transaction through.
+        report(deps, id, error);
+        await db.client.execution.update({ where: { proposalId: id }, data: { nextAttemptAt: BigInt(deps.clock()) } });
+        break;
+      }
       const attempts = row.attempts + 1;
-      const message = describeChainError(error);
-      deps.log?.(`relayer: proposal ${id}: ${message} (attempt ${attempts}, next in ${backoffMs(attempts) / 1000} s)`);
+      const message = report(deps, id, error, `attempt ${attempts}, next in ${backoffMs(attempts) / 1000} s`);
       await db.client.execution.update({
         where: { proposalId: id },
         data: {
@@ -87,10 +120,78 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
       });
     }
   }
-  return { queued, executed };
+  return counts;
 }
 
-async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' | 'executed' | 'waiting'> {
+type Step = 'queued' | 'executed' | 'waiting';
+
+/** Logs a step's failure with its proposal id; the message, for the execution row. */
+function report(deps: RelayerDeps, proposalId: string, error: unknown, retry?: string): string {
+  const message = describeChainError(error);
+  deps.log?.(`relayer: proposal ${proposalId}: ${message}${retry ? ` (${retry})` : ''}`);
+  return message;
+}
+
+/** The relayer key's transaction in flight, as a row of its own. */
+function inFlightStore(db: Database): InFlightStore {
+  const table = db.client.inFlightTransaction;
+  return {
+    async load(from) {
+      const row = await table.findUnique({ where: { from } });
+      return row ? inFlightSchema.parse(JSON.parse(row.record)) : undefined;
+    },
+    async save(inFlight) {
+      const record = JSON.stringify(inFlight);
+      await table.upsert({
+        where: { from: inFlight.from },
+        create: { from: inFlight.from, record },
+        update: { record },
+      });
+    },
+    async clear(from) {
+      await table.deleteMany({ where: { from } });
+    },
+  };
+}
+
+function sendDeps(deps: RelayerDeps): SendDeps {
+  return {
+    wallet: deps.wallet,
+    store: inFlightStore(deps.db),
+    timeoutMs: deps.sendTimeoutMs,
+    pollMs: Math.min(1_000, deps.sendTimeoutMs / 4),
+    signal: deps.signal,
+    log: deps.log,
+  };
+}
+
+/** Records what a mined queue or execute transaction did; one that reverted or lost its nonce is an error. */
+async function recordSettled(deps: RelayerDeps, { receipt, inFlight }: Settled): Promise<Step> {
+  const { proposalId, step } = inFlight.purpose as { proposalId: string; step: 'queue' | 'execute' };
+  if (!receipt) {
+    throw new Error(
+      `the ${step} transaction's nonce ${inFlight.nonce} went to another transaction of ${inFlight.from}; the step is tried again`,
+    );
+  }
+  if (receipt.status !== 1) throw new Error(`the ${step} transaction ${receipt.hash} reverted`);
+  const now = BigInt(Math.floor(deps.clock() / 1000));
+  if (step === 'queue') {
+    const contract = new Contract(inFlight.call.to, EXECUTOR_ABI, deps.chain.provider);
+    const { eta } = (await contract.getFunction('proposals')(proposalId)) as { eta: bigint };
+    await deps.db.client.execution.update({
+      where: { proposalId },
+      data: { status: 'Queued', queueTx: receipt.hash, eta, queuedAt: now },
+    });
+    return 'queued';
+  }
+  await deps.db.client.execution.update({
+    where: { proposalId },
+    data: { status: 'Executed', executeTx: receipt.hash, executedAt: now },
+  });
+  return 'executed';
+}
+
+async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
   const { db, chain } = deps;
   const { outcome, executor } = await outcomeOf(db, proposalId);
   const contract = new Contract(executor, EXECUTOR_ABI, deps.wallet);
@@ -131,17 +232,14 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
       await db.client.execution.update({ where: { proposalId }, data: { status: 'Waiting' } });
       return 'waiting';
     }
-    const tx = await contract.getFunction('queue')(
-      outcome,
-      attestations.slice(0, threshold).map((a) => a.signature),
-    );
-    const receipt = await tx.wait();
-    const { eta } = (await contract.getFunction('proposals')(proposalId)) as { eta: bigint };
-    await db.client.execution.update({
-      where: { proposalId },
-      data: { status: 'Queued', queueTx: receipt.hash, eta, queuedAt: now },
-    });
-    return 'queued';
+    const args = [outcome, attestations.slice(0, threshold).map((a) => a.signature)];
+    const call = {
+      to: executor,
+      data: contract.interface.encodeFunctionData('queue', args),
+      value: '0',
+      gasLimit: (await contract.getFunction('queue').estimateGas(...args)).toString(),
+    };
+    return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'queue' }));
   }
   // Queued: execute once the eta has passed, by the later of the chain's newest block and this clock:
   // an idle chain makes no block until a transaction comes, and the block that mines this one is
@@ -156,16 +254,15 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<'queued' 
   const message = await db.client.message.findUniqueOrThrow({ where: { id: proposalId }, select: { document: true } });
   const actions = (JSON.parse(message.document) as MessageDocument).data.message.actions as unknown as ExecutorAction[];
   // The floors voters signed decide the gas, not an estimate; an estimate above them is taken too.
-  const execute = contract.getFunction('execute');
-  const estimate = await execute.estimateGas(proposalId, actions);
+  const estimate = await contract.getFunction('execute').estimateGas(proposalId, actions);
   const floors = executeGasLimit(actions);
-  const tx = await execute(proposalId, actions, { gasLimit: estimate > floors ? estimate : floors });
-  const receipt = await tx.wait();
-  await db.client.execution.update({
-    where: { proposalId },
-    data: { status: 'Executed', executeTx: receipt.hash, executedAt: now },
-  });
-  return 'executed';
+  const call = {
+    to: executor,
+    data: contract.interface.encodeFunctionData('execute', [proposalId, actions]),
+    value: '0',
+    gasLimit: (estimate > floors ? estimate : floors).toString(),
+  };
+  return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'execute' }));
 }
 
 /** The service attests what it tallied itself, when the executor counts its key as an attestor. */

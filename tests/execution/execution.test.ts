@@ -107,6 +107,7 @@ function relayer(wallet: HDNodeWallet): RelayerDeps {
     wallet: wallet.connect(stack.provider),
     attestor: new Wallet(SERVICE_ATTESTOR_KEY),
     clock: clockMs,
+    sendTimeoutMs: 60_000,
   };
 }
 

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getCreateAddress, Interface, parseEther, Wallet, type HDNodeWallet } from 'ethers';
+import request from 'supertest';
+import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
+import { outcomeOf } from '../../server/execution/attestations.js';
+import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
+import { inFlightSchema, type InFlight } from '../../server/execution/send.js';
+import { pinPass } from '../../server/ipfs/pin-worker.js';
+import { spaceRules } from '../../server/spaces/rules.js';
+import { connectExecutor, deployExecutor, EXECUTOR_ABI, signOutcome } from '../../scripts/lib/executor.js';
+import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
+import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+
+// The relayer against what a real chain and a real operator throw at it: a transaction that is never
+// mined (replaced at the same nonce for more, seen through by whoever runs next), an attestor removed
+// after it attested (left out; the others queue). The unfunded key, two relayers at once, a bad-v
+// attestation and an idle chain are in execution.test.ts.
+
+const CHAIN_ID = 31337;
+const SERVICE_ATTESTOR_KEY = Wallet.createRandom().privateKey;
+const deployer = devWallet(8);
+const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
+const attestorA = Wallet.createRandom();
+const attestorB = Wallet.createRandom();
+const relayerWallet = devWallet(5);
+const beneficiary = Wallet.createRandom().address;
+const DELAY = 3600;
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack(
+    { SERVICE_ATTESTOR_PRIVATE_KEY: SERVICE_ATTESTOR_KEY, RATE_LIMIT_ADDRESS_PER_MINUTE: '1000' },
+    [{ ...ANCHORED_TEST_SPACE, executor: EXECUTOR }],
+    { workers: false },
+  );
+  await deployExecutor(deployer.connect(stack.provider), {
+    attestors: [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address, attestorB.address],
+    threshold: 2,
+    delay: DELAY,
+    gracePeriod: 7 * 24 * 3600,
+    guardian: devWallet(6).address,
+    rulesDigest: spaceRules(stack.service.spaces.get('test')!).digest,
+  });
+  await (
+    await devWallet(4)
+      .connect(stack.provider)
+      .sendTransaction({ to: EXECUTOR, value: parseEther('10') })
+  ).wait();
+  await stack.advance(1);
+});
+afterAll(async () => {
+  // Whatever a test left, the chain mines again for the next suite's sake.
+  await stack?.provider.send('evm_setAutomine', [true]).catch(() => undefined);
+  await stack?.stop();
+});
+
+const api = () => request(stack.service.url);
+const executor = () => connectExecutor(EXECUTOR, stack.provider);
+
+function relayer(options: Partial<RelayerDeps> = {}): RelayerDeps {
+  return {
+    db: stack.service.db,
+    chain: stack.service.chain,
+    wallet: relayerWallet.connect(stack.provider),
+    attestor: new Wallet(SERVICE_ATTESTOR_KEY),
+    clock: () => stack.clock.now * 1000,
+    sendTimeoutMs: 60_000,
+    ...options,
+  };
+}
+
+async function send(wallet: HDNodeWallet, primaryType: 'Support' | 'Vote', fields: Record<string, unknown>) {
+  const envelope = await signWithEthers(wallet, CHAIN_ID, primaryType, {
+    from: wallet.address,
+    space: 'test',
+    timestamp: stack.clock.now,
+    ...fields,
+  });
+  await api().post('/api/messages').send(envelope).expect(200);
+}
+
+/** A technical proposal paying `value` IOTX to the beneficiary, passed and its result written. */
+async function passedProposal(title: string, value: string): Promise<string> {
+  const proposer = devWallet(0);
+  const message = proposalMessage(proposer.address, {
+    timestamp: stack.clock.now,
+    snapshot: stack.snapshot,
+    rules: spaceRules(stack.service.spaces.get('test')!).digest,
+    kind: 'technical',
+    title,
+    actions: [{ to: beneficiary, value: parseEther(value).toString(), data: '0x', gas: '30000' }],
+  });
+  const id = (
+    await api()
+      .post('/api/messages')
+      .send(await signWithEthers(proposer, CHAIN_ID, 'Proposal', message))
+      .expect(200)
+  ).body.id as string;
+  await send(devWallet(2), 'Support', { proposal: id });
+  await stack.advance(TEST_SPACE.votingDelaySeconds);
+  await send(devWallet(1), 'Vote', { proposal: id, choice: 1, reason: '' });
+  await stack.advance(TEST_SPACE.votingPeriodSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS);
+  await stack.service.schedulerPass();
+  await pinPass(stack.service.db, stack.service.ipfs, () => stack.clock.now * 1000);
+  expect((await api().get(`/api/proposals/${id}`)).body.state).toBe('Passed');
+  return id;
+}
+
+/** Each attestor signs the proposal's outcome and posts it, as an external attestor would. */
+async function attest(id: string, attestors: (Wallet | HDNodeWallet)[]) {
+  const { outcome } = await outcomeOf(stack.service.db, id);
+  for (const attestor of attestors) {
+    const signature = await signOutcome(attestor, EXECUTOR, CHAIN_ID, outcome);
+    await api().post('/api/attestations').send({ proposalId: id, signature }).expect(200);
+  }
+}
+
+/** What the executor's Queued event says signed the outcome. */
+async function queuedSigners(id: string): Promise<string[]> {
+  const logs = await stack.provider.getLogs({ address: EXECUTOR, fromBlock: 0, toBlock: 'latest' });
+  const events = new Interface(EXECUTOR_ABI as unknown as string[]);
+  for (const log of logs) {
+    const parsed = events.parseLog(log);
+    if (parsed?.name === 'Queued' && parsed.args[0] === id) return [...(parsed.args[6] as string[])];
+  }
+  throw new Error(`no Queued event for ${id}`);
+}
+
+async function inFlight(): Promise<InFlight | undefined> {
+  const row = await stack.service.db.client.inFlightTransaction.findUnique({ where: { from: relayerWallet.address } });
+  return row ? inFlightSchema.parse(JSON.parse(row.record)) : undefined;
+}
+
+/** The executor itself calls one of its setters, as a passed proposal would. */
+async function asExecutor(data: string) {
+  await stack.provider.send('hardhat_impersonateAccount', [EXECUTOR]);
+  const hash = await stack.provider.send('eth_sendTransaction', [{ from: EXECUTOR, to: EXECUTOR, data }]);
+  await stack.provider.waitForTransaction(hash);
+  await stack.provider.send('hardhat_stopImpersonatingAccount', [EXECUTOR]);
+}
+
+describe('relayer faults', () => {
+  it('leaves out an attestor removed after it attested, and queues with the current ones', async () => {
+    const id = await passedProposal('Removed attestor', '1');
+    // All three attest (the service's own attestation comes with the relayer's first pass).
+    await attest(id, [attestorA, attestorB]);
+    const all = [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address, attestorB.address].sort();
+    // The one the relayer would take first is removed (it takes the current ones in address order).
+    const removed = all[0]!;
+    await asExecutor(executor().interface.encodeFunctionData('removeAttestor', [removed]));
+    expect(await executor().isAttestor(removed)).toBe(false);
+
+    expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
+    expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({ status: 'Queued' });
+    expect((await queuedSigners(id)).sort()).toEqual(all.slice(1));
+    // Queued by the current ones, it executes after the timelock; the removed one is put back after.
+    const { eta } = await executor().proposals(id);
+    await stack.advance(Number(eta) - stack.clock.now + 1);
+    expect(await relayerPass(relayer())).toEqual({ queued: 0, executed: 1 });
+    expect(await stack.provider.getBalance(beneficiary)).toBe(parseEther('1'));
+    await asExecutor(executor().interface.encodeFunctionData('addAttestor', [removed]));
+  });
+
+  it('replaces a transaction that is never mined at the same nonce for more, and whoever runs next sees it through', async () => {
+    const id = await passedProposal('Never mined', '2');
+    await attest(id, [attestorA, attestorB]);
+    expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
+    const { eta } = await executor().proposals(id);
+    await stack.advance(Number(eta) - stack.clock.now + 1);
+
+    const nonceBefore = await stack.provider.getTransactionCount(relayerWallet.address, 'latest');
+    // The chain stops mining: transactions stay in its pool.
+    await stack.provider.send('evm_setAutomine', [false]);
+    const logged: string[] = [];
+    const pass = (ms: number) =>
+      relayerPass(relayer({ sendTimeoutMs: 300, signal: AbortSignal.timeout(ms), log: (l) => logged.push(l) }));
+    expect(await pass(1_500)).toEqual({ queued: 0, executed: 0 });
+    const first = await inFlight();
+    expect(first).toMatchObject({ nonce: nonceBefore, purpose: { proposalId: id, step: 'execute' } });
+    expect(first!.hashes.length).toBeGreaterThanOrEqual(3); // sent, then replaced at least twice
+    expect(logged.filter((l) => l.includes('replacing it with a higher fee'))).toHaveLength(first!.hashes.length - 1);
+    expect(logged.at(-1)).toBe(
+      `relayer: proposal ${id}: transaction ${first!.hashes.at(-1)} (nonce ${nonceBefore}) is not mined yet; it stays in flight for the next pass`,
+    );
+    // The newest replacement is what the chain holds, at the same nonce and the recorded (higher) fees;
+    // the ones it replaced are gone from the pool.
+    const newest = (await stack.provider.getTransaction(first!.hashes.at(-1)!))!;
+    expect(newest.nonce).toBe(nonceBefore);
+    expect(newest.maxFeePerGas!.toString()).toBe((first!.fees as { maxFeePerGas: string }).maxFeePerGas);
+    const firstFee = BigInt((first!.ceiling as { maxFeePerGas: string }).maxFeePerGas) / 10n;
+    expect(newest.maxFeePerGas!).toBeGreaterThanOrEqual(
+      (firstFee * 12n ** BigInt(first!.hashes.length - 1)) / 10n ** BigInt(first!.hashes.length - 1),
+    );
+    for (const replaced of first!.hashes.slice(0, -1)) expect(await stack.provider.getTransaction(replaced)).toBeNull();
+
+    // Another replica (same key, nothing shared but the database) picks it up and replaces it again.
+    logged.length = 0;
+    expect(await pass(800)).toEqual({ queued: 0, executed: 0 });
+    const second = (await inFlight())!;
+    expect(second.nonce).toBe(nonceBefore);
+    expect(second.hashes.slice(0, first!.hashes.length)).toEqual(first!.hashes);
+    expect(second.hashes.length).toBeGreaterThan(first!.hashes.length);
+
+    // One block is mined: the newest replacement goes in, and only it.
+    await stack.provider.send('evm_mine', []);
+    await stack.provider.send('evm_setAutomine', [true]);
+    expect(await relayerPass(relayer())).toEqual({ queued: 0, executed: 1 });
+    expect(await inFlight()).toBeUndefined();
+    const execution = (await api().get(`/api/proposals/${id}`)).body.execution;
+    expect(execution).toMatchObject({ status: 'Executed', executeTx: second.hashes.at(-1) });
+    expect(await stack.provider.getTransactionCount(relayerWallet.address, 'latest')).toBe(nonceBefore + 1);
+    expect(await stack.provider.getBalance(beneficiary)).toBe(parseEther('3')); // 1 before, 2 now
+    expect(await executor().state(id)).toBe(3n); // Executed
+    // Nothing more is sent.
+    expect(await relayerPass(relayer())).toEqual({ queued: 0, executed: 0 });
+    expect(await stack.provider.getTransactionCount(relayerWallet.address, 'latest')).toBe(nonceBefore + 1);
+  });
+});
