@@ -65,18 +65,7 @@ export async function acceptAttestation(
   signature: string,
 ): Promise<{ attestor: string; outcome: Outcome }> {
   const { outcome, executor } = await outcomeOf(deps.db, proposalId);
-  requireContractEncoding(signature);
-  let attestor: string;
-  try {
-    attestor = verifyTypedData(
-      executorDomain(deps.chainId, executor),
-      OUTCOME_TYPES,
-      outcome,
-      Signature.from(signature),
-    );
-  } catch {
-    throw new MessageError(400, 'invalid_signature', 'not a signature of this proposal’s Outcome', 'signature');
-  }
+  const attestor = attestationSigner(deps.chainId, executor, outcome, signature);
   const contract = new Contract(executor, EXECUTOR_ABI, deps.provider);
   if (!(await contract.getFunction('isAttestor')(attestor))) {
     throw new MessageError(
@@ -105,6 +94,19 @@ export async function acceptAttestation(
     },
   });
   return { attestor, outcome };
+}
+
+/**
+ * Rule: who signed `outcome` for this executor and chain, in an encoding the executor accepts; a
+ * MessageError when the signature is not one (the executor's queue would revert on it).
+ */
+export function attestationSigner(chainId: number, executor: string, outcome: Outcome, signature: string): string {
+  requireContractEncoding(signature);
+  try {
+    return verifyTypedData(executorDomain(chainId, executor), OUTCOME_TYPES, outcome, Signature.from(signature));
+  } catch {
+    throw new MessageError(400, 'invalid_signature', 'not a signature of this proposal’s Outcome', 'signature');
+  }
 }
 
 /** secp256k1's group order halved: the contract (OpenZeppelin's ECDSA) refuses an s above it. */

@@ -4,7 +4,7 @@ import type { Chain } from '../chain/provider.js';
 import type { Database } from '../db/index.js';
 import { backoffMs } from '../ipfs/pin-worker.js';
 import type { MessageDocument } from '../messages/normalize.js';
-import { acceptAttestation, outcomeOf } from './attestations.js';
+import { acceptAttestation, attestationSigner, outcomeOf } from './attestations.js';
 import {
   inFlightSchema,
   seeThroughInFlight,
@@ -21,6 +21,7 @@ import {
   EXECUTOR_ABI,
   OUTCOME_TYPES,
   type ExecutorAction,
+  type Outcome,
 } from './executor.js';
 
 // The relayer pays gas, nothing more: it queues a passed technical proposal once enough attestors
@@ -224,10 +225,16 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
       where: { proposalId, resultCid: outcome.resultCid },
       orderBy: { attestor: 'asc' },
     });
-    // Only attestors the executor lists now count: one removed since it attested is left out.
+    // Only valid signatures of attestors the executor lists now count: one removed since it attested,
+    // or a row the contract would refuse (stored by an earlier version), is left out.
     const isAttestor = contract.getFunction('isAttestor');
-    const current = await Promise.all(stored.map(async (a) => (await isAttestor(a.attestor)) as boolean));
-    const attestations = stored.filter((_, index) => current[index]);
+    const counted = await Promise.all(
+      stored.map(
+        async (a) =>
+          validAttestation(chain.chainId, executor, outcome, a) && ((await isAttestor(a.attestor)) as boolean),
+      ),
+    );
+    const attestations = stored.filter((_, index) => counted[index]);
     if (attestations.length < threshold) {
       await db.client.execution.update({ where: { proposalId }, data: { status: 'Waiting' } });
       return 'waiting';
@@ -263,6 +270,19 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
     gasLimit: (estimate > floors ? estimate : floors).toString(),
   };
   return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'execute' }));
+}
+
+function validAttestation(
+  chainId: number,
+  executor: string,
+  outcome: Outcome,
+  row: { attestor: string; signature: string },
+): boolean {
+  try {
+    return attestationSigner(chainId, executor, outcome, row.signature) === row.attestor;
+  } catch {
+    return false;
+  }
 }
 
 /** The service attests what it tallied itself, when the executor counts its key as an attestor. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getCreateAddress, Interface, parseEther, Wallet, type HDNodeWallet } from 'ethers';
+import { concat, getCreateAddress, Interface, parseEther, Signature, toBeHex, Wallet, type HDNodeWallet } from 'ethers';
 import request from 'supertest';
 import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
 import { outcomeOf } from '../../server/execution/attestations.js';
@@ -215,5 +215,40 @@ describe('relayer faults', () => {
     // Nothing more is sent.
     expect(await relayerPass(relayer())).toEqual({ queued: 0, executed: 0 });
     expect(await stack.provider.getTransactionCount(relayerWallet.address, 'latest')).toBe(nonceBefore + 1);
+  });
+
+  it('queues past a stored attestation the contract would refuse, and a later valid one replaces it', async () => {
+    const id = await passedProposal('Bad v stored', '1');
+    const { outcome } = await outcomeOf(stack.service.db, id);
+    // An earlier version stored attestor A's signature with v = 0/1 (the API refuses it now): the row
+    // is written as that version wrote it.
+    const genuine = Signature.from(await signOutcome(attestorA, EXECUTOR, CHAIN_ID, outcome));
+    const vTwin = concat([genuine.r, genuine.s, toBeHex(genuine.v - 27, 1)]);
+    await stack.service.db.client.attestation.create({
+      data: {
+        proposalId: id,
+        attestor: attestorA.address,
+        signature: vTwin,
+        actionsHash: outcome.actionsHash,
+        resultCid: outcome.resultCid,
+        receivedAt: BigInt(stack.clock.now),
+      },
+    });
+    // With the service's own attestation, A's bad one is not enough: nothing is sent, nothing reverts.
+    const nonce = await stack.provider.getTransactionCount(relayerWallet.address);
+    const logged: string[] = [];
+    expect(await relayerPass(relayer({ log: (l) => logged.push(l) }))).toEqual({ queued: 0, executed: 0 });
+    expect(logged).toEqual([]); // no queue tried with it, none failed
+    expect(await stack.provider.getTransactionCount(relayerWallet.address)).toBe(nonce);
+    // A's valid signature replaces the stored one; the relayer queues with it.
+    await attest(id, [attestorA]);
+    const row = await stack.service.db.client.attestation.findUniqueOrThrow({
+      where: { proposalId_attestor: { proposalId: id, attestor: attestorA.address } },
+    });
+    expect(row.signature).toBe(genuine.serialized);
+    expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
+    expect((await queuedSigners(id)).sort()).toEqual(
+      [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address].sort(),
+    );
   });
 });
