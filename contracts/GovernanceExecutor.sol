@@ -34,6 +34,14 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         uint64 gas;
     }
 
+    /// @notice One call for `measureGas` to measure: an Action without its gas floor, which is what the
+    /// measurement is for.
+    struct Call {
+        address to;
+        uint256 value;
+        bytes data;
+    }
+
     /// @notice What the attestors sign: the proposal, the hash of its actions, its result document, the
     /// digest of the rules document the proposal signed (sha2-256 of its DAG-JSON bytes) and the result's
     /// Merkle root of counted votes (OpenZeppelin StandardMerkleTree, leaves (voter, choice, power, voteId)).
@@ -163,8 +171,9 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     /// what the later actions need: send more gas (hashActions' floors plus the executor's own cost).
     error ActionGasTooLow(uint256 index, uint256 gas, uint256 available);
     error NotGuardian(address caller);
-    /// @notice What `measureGas` always reverts with: whether the call succeeded and the gas it took.
-    error GasMeasured(bool success, uint256 gasUsed);
+    /// @notice What `measureGas` always reverts with: for each call made, in order, whether it succeeded
+    /// and the gas it took. Shorter than the calls given when one failed: the later ones were not made.
+    error GasMeasured(bool[] success, uint256[] gasUsed);
     /// @notice A parameter change not made by an executed proposal of this executor.
     error OnlyThroughProposal(address caller);
     error ZeroAddress();
@@ -324,18 +333,37 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
         return AFTER_CALL_BASE + AFTER_CALL_PER_BYTE * a.data.length;
     }
 
-    /// @notice For `eth_call` only: makes one action's call as `execute` makes it (from this contract,
-    /// with its balance) with all the gas this call has, then reverts with `GasMeasured`, so it changes
-    /// nothing. An honest client signs a gas floor from the gas used here (Safe's `requiredTxGas` does
-    /// the same), never from the least gas at which the call does not revert: for a target that catches
-    /// the failure of an inner call, that is exactly the amount that starves it.
-    /// @param to The action's target.
-    /// @param value The IOTX it sends.
-    /// @param data Its calldata.
-    function measureGas(address to, uint256 value, bytes calldata data) external {
-        uint256 before = gasleft();
-        bool success = LowLevelCall.callNoReturn(to, value, data);
-        revert GasMeasured(success, before - gasleft());
+    /// @notice For `eth_call` only: makes the calls in order, each as `execute` makes an action's call
+    /// (from this contract, with its balance, under the same reentrancy guard, through the same `_call`)
+    /// with all the gas left, then reverts with `GasMeasured`, so it changes nothing. In order, because
+    /// `execute` runs each action on the state the earlier ones leave: a call can cost more after them
+    /// (a parameter they raise, a slot they warm or fill), and a floor measured alone would starve it. It
+    /// stops after the first call that fails, since `execute` would revert there and never make the
+    /// later ones. An honest client signs each action's gas floor from the gas used here (Safe's
+    /// `requiredTxGas` does the same), never from the least gas at which the call does not revert: for a
+    /// target that catches the failure of an inner call, that is exactly the amount that starves it.
+    /// @param calls The proposal's actions, in order, without their gas floors.
+    function measureGas(Call[] calldata calls) external nonReentrant {
+        bool[] memory success = new bool[](calls.length);
+        uint256[] memory gasUsed = new uint256[](calls.length);
+        uint256 made = 0;
+        while (made < calls.length) {
+            Call calldata c = calls[made];
+            // Copied to memory first, as `execute` does, so that only the call itself is measured.
+            bytes memory input = c.data;
+            uint256 before = gasleft();
+            bool ok = _call(c.to, c.value, input, gasleft());
+            gasUsed[made] = before - gasleft();
+            success[made] = ok;
+            made++;
+            if (!ok) break;
+        }
+        // Only the calls made: shortening a memory array's length in place is safe.
+        assembly ("memory-safe") {
+            mstore(success, made)
+            mstore(gasUsed, made)
+        }
+        revert GasMeasured(success, gasUsed);
     }
 
     // ------------------------------------------------------------- parameters (via proposals)

@@ -35,3 +35,26 @@ export function loadServiceKeys(config: {
     relayer: loadKey(config.relayerPrivateKey, config.dataDir, KEY_FILES.relayer),
   };
 }
+
+/** One of the service's keys, by what it does. */
+export interface ServiceKey {
+  role: 'receipts' | 'attestations' | 'relayer';
+  address: string;
+}
+
+/**
+ * Rule: an executor is in the service's hands when the keys of the service it lists as attestors
+ * reach its threshold; the warning to print then, undefined otherwise.
+ */
+export function serviceHeldWarning(
+  executor: { address: string; space: string; threshold: bigint },
+  listedKeys: ServiceKey[],
+): string | undefined {
+  if (listedKeys.length === 0 || BigInt(listedKeys.length) < executor.threshold) return undefined;
+  const keys = listedKeys.map((key) => `${key.address} (${key.role})`).join(', ');
+  const own =
+    listedKeys.length === 1 && listedKeys[0]!.role === 'attestations'
+      ? "the service's attestation"
+      : "the service's own keys";
+  return `executor: WARNING: ${executor.address} (space "${executor.space}") queues an outcome on ${own} alone (${keys}, threshold ${executor.threshold}): run independent attestors at a threshold of at least 2, none of them a key of this service`;
+}

@@ -11,7 +11,7 @@ import { RateLimiter } from './api/rate-limit.js';
 import { Ingest } from './ingest/ingest.js';
 import { assertLogFormat } from './ingest/log-check.js';
 import { ReceiptSigner } from './ingest/receipts.js';
-import { loadServiceKeys } from './keys.js';
+import { loadServiceKeys, serviceHeldWarning, type ServiceKey } from './keys.js';
 import { connectExecutor } from './execution/executor.js';
 import { pinPass } from './ipfs/pin-worker.js';
 import { createPowerService } from './power/index.js';
@@ -104,7 +104,16 @@ export async function startService(
     const attestor = new Wallet(keys.attestor);
     const relayer = new Wallet(keys.relayer, chain.provider);
     log(`keys: receipts ${receipts.address}, attestations ${attestor.address}, relayer ${relayer.address}`);
-    await warnSoleAttestor(spaces, chain, attestor.address, log);
+    await warnServiceHeldExecutors(
+      spaces,
+      chain,
+      [
+        { role: 'receipts', address: receipts.address },
+        { role: 'attestations', address: attestor.address },
+        { role: 'relayer', address: relayer.address },
+      ],
+      log,
+    );
     const addressLimiter = new RateLimiter(config.rateLimitAddressPerMinute, clock);
     const ingest = new Ingest({
       db,
@@ -236,16 +245,18 @@ async function openAnchorer(
  * Warns when a space's executor would queue an outcome on the service's attestation alone (as the
  * local demo's does): production runs independent attestors at a threshold of at least 2 (README).
  */
-async function warnSoleAttestor(spaces: Map<string, Space>, chain: Chain, attestor: string, log: Log) {
+/** Warns of each space's executor that the service's own keys could queue an outcome on alone. */
+async function warnServiceHeldExecutors(spaces: Map<string, Space>, chain: Chain, keys: ServiceKey[], log: Log) {
   for (const space of spaces.values()) {
     if (!space.executor) continue;
     try {
       const executor = connectExecutor(space.executor, chain.provider);
-      if ((await executor.threshold()) <= 1n && (await executor.isAttestor(attestor))) {
-        log(
-          `executor: WARNING: ${space.executor} (space "${space.id}") queues an outcome on the service's attestation alone (${attestor}, threshold 1): run independent attestors at a threshold of at least 2`,
-        );
-      }
+      const listed = await Promise.all(keys.map((key) => executor.isAttestor(key.address)));
+      const warning = serviceHeldWarning(
+        { address: space.executor, space: space.id, threshold: await executor.threshold() },
+        keys.filter((_, index) => listed[index]),
+      );
+      if (warning) log(warning);
     } catch (error) {
       log(`executor: could not read ${space.executor} (space "${space.id}"): ${(error as Error).message}`);
     }

@@ -9,7 +9,7 @@ import {
   inFlightSchema,
   seeThroughInFlight,
   sendUntilMined,
-  StillPending,
+  Interrupted,
   type InFlightStore,
   type SendDeps,
   type Settled,
@@ -52,6 +52,9 @@ const STEP_CLAIM_MS = 120_000;
 
 const FINISHED = ['Executed', 'Vetoed', 'Expired'];
 
+/** After this long untouched, another key's transaction in flight no longer holds its step. */
+const ABANDONED_MS = 10 * 60_000;
+
 export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; executed: number }> {
   const { db } = deps;
   const counts = { queued: 0, executed: 0 };
@@ -65,12 +68,16 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
     const proposalId = inFlight.purpose.proposalId!;
     try {
       const settled = await seeThroughInFlight(sendDeps(deps));
-      if (settled) count(await recordSettled(deps, settled));
+      if (settled) {
+        count(await recordSettled(deps, settled));
+        await db.client.execution.update({ where: { proposalId }, data: { attempts: 0, lastError: null } });
+      }
     } catch (error) {
       report(deps, proposalId, error);
-      if (error instanceof StillPending) return counts;
+      if (error instanceof Interrupted) return counts;
     }
   }
+  const othersInFlight = await inFlightElsewhere(deps);
   const passed = await db.client.result.findMany({ where: { state: 'Passed' }, select: { proposalId: true } });
   const technical = await db.client.proposal.findMany({
     where: { id: { in: passed.map((r) => r.proposalId) }, kind: 'technical' },
@@ -81,7 +88,7 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
       (e) => e.proposalId,
     ),
   );
-  for (const { id } of technical.filter((p) => !finished.has(p.id))) {
+  for (const { id } of technical.filter((p) => !finished.has(p.id) && !othersInFlight.has(p.id))) {
     if (deps.signal?.aborted) break;
     const row = await db.client.execution.upsert({
       where: { proposalId: id },
@@ -103,7 +110,7 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
         data: { attempts: 0, lastError: null, nextAttemptAt: BigInt(deps.clock()) },
       });
     } catch (error) {
-      if (error instanceof StillPending) {
+      if (error instanceof Interrupted) {
         // Not a failure: the next pass (here or on another replica) sees the transaction through.
         report(deps, id, error);
         await db.client.execution.update({ where: { proposalId: id }, data: { nextAttemptAt: BigInt(deps.clock()) } });
@@ -131,6 +138,22 @@ function report(deps: RelayerDeps, proposalId: string, error: unknown, retry?: s
   const message = describeChainError(error);
   deps.log?.(`relayer: proposal ${proposalId}: ${message}${retry ? ` (${retry})` : ''}`);
   return message;
+}
+
+/**
+ * Proposals whose step another relayer key has a transaction in flight for: left to it, so two keys
+ * never send the same step. A record its key has not touched for a while is taken as abandoned (that
+ * relayer stopped; the node drops what stays in its pool after 10 minutes, iotex-core ActionExpiry).
+ */
+async function inFlightElsewhere(deps: RelayerDeps): Promise<Set<string>> {
+  const abandonedAfter = Math.max(ABANDONED_MS, 3 * deps.sendTimeoutMs);
+  const rows = await deps.db.client.inFlightTransaction.findMany({ where: { from: { not: deps.wallet.address } } });
+  return new Set(
+    rows
+      .map((row) => inFlightSchema.parse(JSON.parse(row.record)))
+      .filter((record) => Date.now() - record.sentAt < abandonedAfter)
+      .map((record) => record.purpose.proposalId!),
+  );
 }
 
 /** The relayer key's transaction in flight, as a row of its own. */
@@ -260,16 +283,34 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
   }
   const message = await db.client.message.findUniqueOrThrow({ where: { id: proposalId }, select: { document: true } });
   const actions = (JSON.parse(message.document) as MessageDocument).data.message.actions as unknown as ExecutorAction[];
-  // The floors voters signed decide the gas, not an estimate; an estimate above them is taken too.
-  const estimate = await contract.getFunction('execute').estimateGas(proposalId, actions);
-  const floors = executeGasLimit(actions);
   const call = {
     to: executor,
     data: contract.interface.encodeFunctionData('execute', [proposalId, actions]),
     value: '0',
-    gasLimit: (estimate > floors ? estimate : floors).toString(),
+    gasLimit: (await executeGas(deps, contract, proposalId, actions)).toString(),
   };
   return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'execute' }));
+}
+
+/**
+ * Rule: the floors voters signed decide the gas, never an estimate alone: a node's estimate is the
+ * least gas at which execute does not revert (Hardhat's binary search), or on iotex-core the gas used
+ * with the block's gas limit when that does not revert (api/coreservice.go
+ * estimateExecutionGasConsumptionAt), and either can starve a target that swallows its inner call's
+ * failure. A quarter above the estimate is taken when that is more, within the block's gas limit.
+ */
+async function executeGas(
+  deps: RelayerDeps,
+  contract: Contract,
+  proposalId: string,
+  actions: ExecutorAction[],
+): Promise<bigint> {
+  const floors = executeGasLimit(actions);
+  const estimate = ((await contract.getFunction('execute').estimateGas(proposalId, actions)) * 5n) / 4n;
+  const block = await deps.chain.provider.send('eth_getBlockByNumber', ['latest', false]);
+  const cap = BigInt(block.gasLimit);
+  const generous = estimate < cap ? estimate : cap;
+  return generous > floors ? generous : floors;
 }
 
 function validAttestation(

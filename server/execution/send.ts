@@ -24,6 +24,8 @@ export const inFlightSchema = z
     /** What it is for, e.g. {proposalId, step}: handed back with its receipt. */
     purpose: z.record(z.string(), z.string()),
     hashes: z.array(hash).min(1),
+    /** The newest, signed: broadcast again when the node lost it (dropped from its pool, restarted). */
+    raw: z.string().regex(/^0x[0-9a-f]+$/),
     fees: feesSchema,
     ceiling: feesSchema,
     /** Unix milliseconds, when the newest was broadcast. */
@@ -52,9 +54,22 @@ export interface SendDeps {
   log?: (line: string) => void;
 }
 
+/** The caller's signal ended the work before it was done: not a failure, the next pass goes on. */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
 /** The transaction is sent and recorded, but not mined yet: whoever runs next sees it through. */
-export class StillPending extends Error {
+export class StillPending extends Interrupted {
   override name = 'StillPending';
+}
+
+/** Throws Interrupted, before anything is sent, once the caller's signal has aborted. */
+function stopIfAborted(deps: SendDeps): void {
+  if (deps.signal?.aborted)
+    throw new Interrupted(
+      `stopped before sending: ${String((deps.signal.reason as Error)?.message ?? deps.signal.reason)}`,
+    );
 }
 
 /** How a transaction in flight ended: mined (one of its hashes), or its nonce went to another transaction. */
@@ -63,6 +78,7 @@ export type Settled = { receipt: TransactionReceipt; inFlight: InFlight } | { re
 /** Sends `call` for `purpose` and waits until it is mined (replacing it while it is not). */
 export async function sendUntilMined(deps: SendDeps, call: Call, purpose: Record<string, string>): Promise<Settled> {
   const { wallet } = deps;
+  stopIfAborted(deps);
   if (await deps.store.load(wallet.address)) {
     throw new Error(`the relayer ${wallet.address} still has a transaction in flight: see it through first`);
   }
@@ -70,7 +86,7 @@ export async function sendUntilMined(deps: SendDeps, call: Call, purpose: Record
   const populated = await wallet.populateTransaction({ ...request(call), nonce });
   const fees = feesOf(populated);
   const first = { from: wallet.address, nonce, call, purpose, fees, ceiling: feeCeiling(fees) };
-  return seeThrough(deps, await broadcast(deps, first, []));
+  return seeThrough(deps, await broadcast(deps, first));
 }
 
 /**
@@ -86,25 +102,30 @@ async function seeThrough(deps: SendDeps, start: InFlight): Promise<Settled> {
   const provider = deps.wallet.provider!;
   let inFlight = start;
   for (;;) {
+    // The nonce first: a block mined between the two reads then shows as not mined yet, never as
+    // this key's nonce gone to a transaction that is not one of these.
+    const nonce = await confirmedNonce(deps);
     const receipt = await firstReceipt(deps, inFlight.hashes);
-    if (receipt || (await confirmedNonce(deps)) > inFlight.nonce) {
+    if (receipt || nonce > inFlight.nonce) {
       // A nonce used with none of these hashes mined went to another transaction of this key.
       await deps.store.clear(inFlight.from);
       return { receipt, inFlight };
     }
     if (Date.now() - inFlight.sentAt >= deps.timeoutMs) {
+      stopIfAborted(deps);
       const fees = replacementFees(inFlight.fees, feesOf(await provider.getFeeData()), inFlight.ceiling);
+      const newest = `transaction ${inFlight.hashes.at(-1)} (nonce ${inFlight.nonce})`;
       if (fees) {
-        deps.log?.(
-          `relayer: transaction ${inFlight.hashes.at(-1)} (nonce ${inFlight.nonce}) not mined in ${deps.timeoutMs / 1000} s: replacing it with a higher fee`,
-        );
-        inFlight = await broadcast(deps, { ...inFlight, fees }, inFlight.hashes);
+        deps.log?.(`relayer: ${newest} not mined in ${deps.timeoutMs / 1000} s: replacing it with a higher fee`);
+        inFlight = await broadcast(deps, { ...inFlight, fees }, inFlight);
         continue;
       }
-      inFlight = { ...inFlight, sentAt: Date.now() }; // at the fee ceiling: it waits there
-      deps.log?.(
-        `relayer: transaction ${inFlight.hashes.at(-1)} (nonce ${inFlight.nonce}) is at its fee ceiling and still not mined`,
-      );
+      // At the fee ceiling it waits, broadcast again each time: a node drops what stays in its pool
+      // (iotex-core after ActionExpiry, 10 minutes: actpool/config.go) and forgets it on a restart.
+      deps.log?.(`relayer: ${newest} is at its fee ceiling and still not mined: broadcasting it again`);
+      inFlight = { ...inFlight, sentAt: Date.now() };
+      await deps.store.save(inFlight);
+      await rebroadcast(deps, inFlight.raw);
     }
     if (deps.signal?.aborted) {
       throw new StillPending(
@@ -115,28 +136,53 @@ async function seeThrough(deps: SendDeps, start: InFlight): Promise<Settled> {
   }
 }
 
+/** The node already holding it, or its nonce being used, is what a broadcast again is for. */
+async function rebroadcast(deps: SendDeps, raw: string): Promise<void> {
+  try {
+    await deps.wallet.provider!.broadcastTransaction(raw);
+  } catch (error) {
+    if (!alreadyKnownOrUsed(error)) throw error;
+  }
+}
+
+/**
+ * A refusal that means the transaction is there or its nonce is taken: ethers' NONCE_EXPIRED ("nonce
+ * too low", iotex-core's ErrNonceTooLow too), go-ethereum's "already known", iotex-core's ErrExistedInPool
+ * "known transaction" (action/const.go).
+ */
+function alreadyKnownOrUsed(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; error?: { message?: string } };
+  return (
+    e.code === 'NONCE_EXPIRED' || /already known|known transaction/i.test(`${e.message} ${e.error?.message ?? ''}`)
+  );
+}
+
 /**
  * Signs the call at the record's nonce and fees, records it, then broadcasts it: recorded first, a
  * crash right after sending cannot leave a transaction nobody knows about. A broadcast the node
- * refuses is taken back out of the record, except a nonce already used (the record settles it).
+ * refuses puts the record back as it was, unless the node has it already or its nonce is used (the
+ * record settles that).
  */
 async function broadcast(
   deps: SendDeps,
-  next: Omit<InFlight, 'hashes' | 'sentAt'>,
-  earlier: string[],
+  next: Omit<InFlight, 'hashes' | 'raw' | 'sentAt'>,
+  previous?: InFlight,
 ): Promise<InFlight> {
   const { wallet } = deps;
-  const signed = await wallet.signTransaction(
+  const raw = await wallet.signTransaction(
     await wallet.populateTransaction({ ...request(next.call), nonce: next.nonce, ...feeFields(next.fees) }),
   );
-  const inFlight: InFlight = { ...next, hashes: [...earlier, Transaction.from(signed).hash!], sentAt: Date.now() };
+  const hashes = [...(previous?.hashes ?? []), Transaction.from(raw).hash!];
+  const inFlight: InFlight = { ...next, hashes, raw, sentAt: Date.now() };
+  // The last moment to stop: a pass whose lease is ending sends nothing new (a transaction already
+  // recorded stays in flight for the next pass).
+  stopIfAborted(deps);
   await deps.store.save(inFlight);
   try {
-    await wallet.provider!.broadcastTransaction(signed);
+    await wallet.provider!.broadcastTransaction(raw);
   } catch (error) {
-    if ((error as { code?: string }).code === 'NONCE_EXPIRED') return inFlight;
-    const before = earlier.length === 0 ? undefined : { ...inFlight, hashes: earlier };
-    if (before) await deps.store.save(before);
+    if (alreadyKnownOrUsed(error)) return inFlight;
+    if (previous) await deps.store.save(previous);
     else await deps.store.clear(inFlight.from);
     throw error;
   }
@@ -163,7 +209,15 @@ async function firstReceipt(deps: SendDeps, hashes: string[]): Promise<Transacti
  */
 async function confirmedNonce(deps: SendDeps): Promise<number> {
   const provider = deps.wallet.provider!;
-  return provider.getTransactionCount(deps.wallet.address, await provider.getBlockNumber());
+  // Two requests: a block mined between them can make a non-archive node refuse the height just read
+  // (state/factory/statedb.go); reading again settles it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provider.getTransactionCount(deps.wallet.address, await provider.getBlockNumber());
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

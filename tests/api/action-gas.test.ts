@@ -2,10 +2,13 @@
 // answers: the lowest gas at which a call does not revert (eth_estimateGas) starves a target that
 // swallows the failure of an inner call, so a proposal signed with it would burn without its effect.
 // The floor is measured by the executor's own measureGas (an eth_call that reverts with the gas used),
-// so it is the executor that calls, with its balance, and a hostile target costs one bounded call.
+// so it is the executor that calls, with its balance, and a hostile target costs one bounded call. The
+// actions are measured in order, each after the earlier ones, because that is how execute runs them:
+// an action that costs more after them would otherwise get a floor that starves it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Contract, ContractFactory, parseEther } from 'ethers';
 import request from 'supertest';
+import { suggestedGasFloor } from '../../server/execution/gas.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
 import { deployTestExecutor, TEST_EXECUTOR } from '../support/executor.js';
 import { devWallet } from '../support/signing.js';
@@ -25,6 +28,8 @@ describe('POST /api/spaces/:id/action-gas', () => {
   let stack: TestStack;
   let target: Contract;
   let targetAddress: string;
+  /** contracts/test/SequenceTarget.sol: `run()` costs what an earlier `setWork(n)` made it cost. */
+  let sequence: Contract;
 
   beforeAll(async () => {
     stack = await startTestStack({ RATE_LIMIT_GAS_PER_MINUTE: '7' }, [
@@ -42,6 +47,14 @@ describe('POST /api/spaces/:id/action-gas', () => {
     await deployed.waitForDeployment();
     targetAddress = await deployed.getAddress();
     target = new Contract(targetAddress, artifact.abi, devWallet(3).connect(stack.provider));
+    const sequenceArtifact = await getCompiledContract('SequenceTarget', { files: ['test/SequenceTarget.sol'] });
+    const sequenceDeployed = await new ContractFactory(
+      sequenceArtifact.abi,
+      sequenceArtifact.bytecode,
+      devWallet(3).connect(stack.provider),
+    ).deploy();
+    await sequenceDeployed.waitForDeployment();
+    sequence = new Contract(await sequenceDeployed.getAddress(), sequenceArtifact.abi, stack.provider);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -101,6 +114,46 @@ describe('POST /api/spaces/:id/action-gas', () => {
     const bad = await suggest([{ to: 'nowhere', value: '0', data: '0x' }]).expect(400);
     expect(bad.body.error).toMatchObject({ code: 'invalid_request', field: 'actions.0.to' });
     await suggest([]).expect(400);
+  });
+
+  it('measures each action after the earlier ones, as execute runs them: a floor measured alone would starve it', async () => {
+    stack.clock.now += 60; // a new minute for the per-IP count
+    const to = await sequence.getAddress();
+    const setWork = { to, value: '0', data: sequence.interface.encodeFunctionData('setWork', [40]) };
+    const run = { to, value: '0', data: sequence.interface.encodeFunctionData('run', []) };
+    const inOrder = await suggest([setWork, run]).expect(200);
+    const alone = await suggest([run]).expect(200);
+    const [, runInOrder] = inOrder.body.actions as { ok: true; gasUsed: string; gas: string }[];
+    const [runAlone] = alone.body.actions as { ok: true; gasUsed: string; gas: string }[];
+    expect(inOrder.body.actions[0]).toMatchObject({ ok: true });
+    expect(runInOrder).toMatchObject({ ok: true });
+    // After setWork(40) the inner call fills 40 fresh slots (over 20,000 gas each); alone it fills none.
+    expect(BigInt(runInOrder!.gasUsed)).toBeGreaterThan(BigInt(runAlone!.gasUsed) + 40n * 20_000n);
+    expect(BigInt(runInOrder!.gas)).toBe(suggestedGasFloor(BigInt(runInOrder!.gasUsed)));
+    // The floor measured alone is less than what run() uses after setWork: it would starve it.
+    expect(BigInt(runAlone!.gas)).toBeLessThan(BigInt(runInOrder!.gasUsed));
+    // Nothing stays: the measurement always reverts.
+    expect(await sequence.getFunction('work')()).toBe(0n);
+  });
+
+  it('says which action fails after the earlier ones, and does not measure the actions after a failure', async () => {
+    stack.clock.now += 60;
+    const fail = { to: targetAddress, value: '0', data: target.interface.encodeFunctionData('fail', ['no']) };
+    const record = { to: targetAddress, value: '0', data: target.interface.encodeFunctionData('record', [1]) };
+    const first = await suggest([fail, record]).expect(200);
+    expect(first.body.actions).toEqual([
+      { ok: false, error: expect.stringMatching(/fails when the executor .* makes it now with/) },
+      { ok: false, error: expect.stringMatching(/^not measured: an earlier action \(number 1\) fails/) },
+    ]);
+    // Each pays 6 of the executor's 10 IOTX: either alone could, the second cannot after the first.
+    const pay = { ...record, value: parseEther('6').toString() };
+    const paying = await suggest([pay, pay]).expect(200);
+    expect(paying.body.actions[0]).toMatchObject({ ok: true });
+    expect(paying.body.actions[1]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/fails when the executor .* makes it now after the earlier actions/),
+    });
+    expect(await stack.provider.getBalance(EXECUTOR)).toBe(parseEther('10'));
   });
 
   it('refuses a space without an executor, or whose executor is not deployed, with a code of its own', async () => {

@@ -14,6 +14,7 @@ import {
   ZeroHash,
   concat,
   getAddress,
+  hexlify,
   id,
   parseEther,
   recoverAddress,
@@ -26,7 +27,7 @@ import {
 } from 'ethers';
 
 import { actionsHash as serviceActionsHash } from '../../server/messages/digest.js';
-import { suggestedGasFloor } from '../../server/execution/gas.js';
+import { AMPLE_GAS, suggestGas, suggestedGasFloor } from '../../server/execution/gas.js';
 import { VOTE_LEAF_ENCODING, voteMerkleTree } from '../../server/results/document.js';
 import {
   EXECUTOR_ABI,
@@ -936,21 +937,36 @@ describe('GovernanceExecutor', () => {
       data: target.interface.encodeFunctionData('recordSwallowing', [value]),
       gas: floor,
     });
-    /** The floor an honest client signs: measured by the executor's measureGas, plus a quarter. */
-    async function honestFloor(action: ExecutorAction): Promise<bigint> {
-      const data = executor.interface.encodeFunctionData('measureGas', [action.to, action.value, action.data]);
-      const revert = await provider.call({ to: executorAddress, data }).then(
-        () => undefined,
-        (error: unknown) => revertData(error),
-      );
-      const measured = executorErrors.parseError(revert!);
-      expect(measured?.name).toBe('GasMeasured');
-      const [success, gasUsed] = measured!.args as unknown as [boolean, bigint];
-      expect(success).toBe(true);
-      return suggestedGasFloor(gasUsed);
+    /**
+     * What an honest client signs for each action (server/execution/gas.ts, as POST action-gas answers):
+     * the gas its call used when the executor's measureGas made the calls in order, plus a quarter.
+     */
+    async function honestGas(actions: ExecutorAction[]): Promise<{ gasUsed: bigint; floor: bigint }[]> {
+      const gasChain = {
+        provider,
+        chainId: chain.chainId,
+        rpcUrl: chain.url,
+        headBlock: () => provider.getBlockNumber(),
+      };
+      const calls = actions.map((a) => ({ to: a.to, value: a.value.toString(), data: hexlify(a.data) }));
+      const suggestions = await suggestGas(gasChain, executorAddress, calls);
+      return suggestions.map((suggestion) => {
+        if (!suggestion.ok) throw new Error(`not measured: ${suggestion.error}`);
+        expect(BigInt(suggestion.gas)).toBe(suggestedGasFloor(BigInt(suggestion.gasUsed)));
+        return { gasUsed: BigInt(suggestion.gasUsed), floor: BigInt(suggestion.gas) };
+      });
     }
-    /** Executes at `gasLimit` from a snapshot: 'reverted', or the value the target recorded. */
-    async function executeAt(proposalId: string, actions: ExecutorAction[], gasLimit: bigint) {
+    const honestFloors = async (actions: ExecutorAction[]) => (await honestGas(actions)).map((m) => m.floor);
+    /**
+     * Executes at `gasLimit` from a snapshot: 'reverted', or what `effect` reads after it (by default
+     * the value the target recorded).
+     */
+    async function executeAt(
+      proposalId: string,
+      actions: ExecutorAction[],
+      gasLimit: bigint,
+      effect: () => Promise<bigint> = () => target.getFunction('value')(),
+    ) {
       const before = (await provider.send('evm_snapshot', [])) as string;
       try {
         // The local node refuses a transaction that reverts when it is sent: either way, nothing ran.
@@ -960,7 +976,7 @@ describe('GovernanceExecutor', () => {
           .then((tx) => tx.wait())
           .catch(() => null);
         if (!receipt || receipt.status !== 1) return { outcome: 'reverted' as const };
-        return { outcome: 'executed' as const, recorded: (await target.getFunction('value')()) as bigint };
+        return { outcome: 'executed' as const, recorded: await effect() };
       } finally {
         expect(await provider.send('evm_revert', [before])).toBe(true);
       }
@@ -984,8 +1000,8 @@ describe('GovernanceExecutor', () => {
     });
 
     it('with the honest floor, every gas limit from the least to ample either reverts or records the value', async () => {
-      const floor = await honestFloor(swallowing(7, 0n));
-      const actions = [swallowing(7, floor)];
+      const [floor] = await honestFloors([swallowing(7, 0n)]);
+      const actions = [swallowing(7, floor!)];
       const { proposalId } = await queued(actions);
       await increaseTime(DELAY);
       const seen = new Set<string>();
@@ -1014,6 +1030,139 @@ describe('GovernanceExecutor', () => {
       expect(receipt.status).toBe(1);
       expect(await target.getFunction('value')()).toBe(7n);
       gas.executeWithFloors = receipt.gasUsed;
+    });
+
+    /**
+     * A fresh SequenceTarget (contracts/test/SequenceTarget.sol): `run()` swallows the failure of an
+     * inner call that fills `work` slots, so it costs what an earlier `setWork` made it cost.
+     */
+    async function sequenceTarget() {
+      const artifact = await getCompiledContract('SequenceTarget', { files: ['test/SequenceTarget.sol'] });
+      const deployed = await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy();
+      await deployed.waitForDeployment();
+      const address = await deployed.getAddress();
+      const contract = new Contract(address, artifact.abi, deployer);
+      /** The action calling `fn(...args)` on it, with no floor yet. */
+      const call = (fn: string, args: unknown[] = []): ExecutorAction => ({
+        to: address,
+        value: 0n,
+        data: contract.interface.encodeFunctionData(fn, args),
+        gas: 0n,
+      });
+      /** How many inner calls completed: the effect of `run()`. */
+      const runs = () => contract.getFunction('runs')() as Promise<bigint>;
+      return { address, contract, call, runs };
+    }
+    /** Decodes what measureGas reverts with when called by eth_call with `calls`. */
+    async function measure(calls: { to: string; value: bigint; data: string }[]) {
+      const data = executorErrors.encodeFunctionData('measureGas', [calls]);
+      const revert = await provider.call({ to: executorAddress, data, gasLimit: AMPLE_GAS }).then(
+        () => undefined,
+        (error: unknown) => revertData(error),
+      );
+      const measured = executorErrors.parseError(revert!);
+      expect(measured?.name).toBe('GasMeasured');
+      const [success, gasUsed] = measured!.args as unknown as [boolean[], bigint[]];
+      return { success: [...success], gasUsed: [...gasUsed] };
+    }
+
+    it('measureGas makes the calls in order on the state the earlier ones leave, stops at the first failure, and changes nothing', async () => {
+      const seq = await sequenceTarget();
+      const plain = (a: ExecutorAction) => ({ to: a.to, value: BigInt(a.value), data: hexlify(a.data) });
+      const alone = await measure([plain(seq.call('run'))]);
+      expect(alone.success).toEqual([true]);
+      const inOrder = await measure([plain(seq.call('setWork', [40])), plain(seq.call('run'))]);
+      expect(inOrder.success).toEqual([true, true]);
+      // After setWork(40), run's inner call fills 40 fresh slots (over 20,000 gas each).
+      expect(inOrder.gasUsed[1]!).toBeGreaterThan(alone.gasUsed[0]! + 40n * 20_000n);
+      // A failing call ends the measurement: the later ones are not made, as execute would not make them.
+      const failing = await measure([
+        plain(record(1)),
+        plain({ ...record(2), data: target.interface.encodeFunctionData('fail', ['no']) }),
+        plain(record(3)),
+      ]);
+      expect(failing.success).toEqual([true, false]);
+      expect(failing.gasUsed).toHaveLength(2);
+      expect(await measure([])).toEqual({ success: [], gasUsed: [] });
+      // A call that reenters the executor fails here as it would in execute (the same reentrancy guard).
+      const inner = [record(5)];
+      const { proposalId: innerId } = await queued(inner);
+      await increaseTime(DELAY);
+      const reenter = {
+        to: targetAddress,
+        value: 0n,
+        data: target.interface.encodeFunctionData('forward', [
+          executorAddress,
+          executorErrors.encodeFunctionData('execute', [innerId, inner]),
+        ]),
+      };
+      expect((await measure([reenter])).success).toEqual([false]);
+      // It always reverts: nothing it did stays.
+      expect(await seq.contract.getFunction('work')()).toBe(0n);
+      expect(await seq.runs()).toBe(0n);
+      expect(await target.getFunction('value')()).toBe(0n);
+      expect(await stateOf(innerId)).toBe('Queued');
+    });
+
+    it('[setWork(40), run()]: measured alone, run() gets a floor that a gas limit starves after setWork (the attack)', async () => {
+      const seq = await sequenceTarget();
+      const calls = [seq.call('setWork', [40]), seq.call('run')];
+      // The old measurement: each action alone, on the state before the proposal (work is 0).
+      const [setWorkAlone] = await honestGas([calls[0]!]);
+      const [runAlone] = await honestGas([calls[1]!]);
+      const [, runInOrder] = await honestGas(calls);
+      // In order, run() costs what setWork(40) made it cost: far more than alone.
+      expect(runAlone!.gasUsed).toBeLessThan(runInOrder!.gasUsed);
+      expect(runAlone!.floor).toBeLessThan(runInOrder!.gasUsed);
+      // Signed with the floors measured alone, some gas limit executes it without run()'s effect.
+      const actions = [
+        { ...calls[0]!, gas: setWorkAlone!.floor },
+        { ...calls[1]!, gas: runAlone!.floor },
+      ];
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      const seen = new Set<string>();
+      for (const gasLimit of limits(100_000n, 2_000_000n, 50_000n)) {
+        const result = await executeAt(proposalId, actions, gasLimit, seq.runs);
+        seen.add(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
+      }
+      // Burned: executed, but the inner call ran out of gas and was swallowed.
+      expect([...seen].sort()).toEqual(['executed, 0 run', 'executed, 1 run', 'reverted']);
+    });
+
+    it('[setWork(40), run()]: with the floors measured in order, every gas limit from the least to ample either reverts or runs', async () => {
+      const seq = await sequenceTarget();
+      const calls = [seq.call('setWork', [40]), seq.call('run')];
+      const floors = await honestFloors(calls);
+      const actions = calls.map((a, i) => ({ ...a, gas: floors[i]! }));
+      const { proposalId } = await queued(actions);
+      await increaseTime(DELAY);
+      // From below the floors' sum (every limit there reverts) past what the relayer sends, by 10,000,
+      // then on to ample by 500,000.
+      const sum = floors[0]! + floors[1]!;
+      const relayerLimit = executeGasLimit(actions);
+      expect(relayerLimit).toBeGreaterThan(sum);
+      const sweep = [
+        ...limits(sum - 100_000n, relayerLimit + 500_000n, 10_000n),
+        ...limits(relayerLimit + 1_000_000n, AMPLE_GAS, 500_000n),
+      ];
+      const outcomes: string[] = [];
+      for (const gasLimit of sweep) {
+        const result = await executeAt(proposalId, actions, gasLimit, seq.runs);
+        // Never executed without run()'s effect.
+        expect([gasLimit, result]).not.toEqual([gasLimit, { outcome: 'executed', recorded: 0n }]);
+        outcomes.push(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
+      }
+      // It reverts below some limit and runs from there on: the least that does not revert was swept.
+      const first = outcomes.indexOf('executed, 1 run');
+      expect(first).toBeGreaterThan(0);
+      expect(outcomes.slice(0, first).every((o) => o === 'reverted')).toBe(true);
+      expect(outcomes.slice(first).every((o) => o === 'executed, 1 run')).toBe(true);
+      // What the relayer sends runs it.
+      const receipt = await mined(executor.connect(stranger).execute(proposalId, actions, { gasLimit: relayerLimit }));
+      expect(receipt.status).toBe(1);
+      expect(await seq.runs()).toBe(1n);
+      expect(await seq.contract.getFunction('work')()).toBe(40n);
     });
   });
 

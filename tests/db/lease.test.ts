@@ -11,7 +11,7 @@ import { tempDir } from '../support/temp.js';
 // renewed while a long pass runs, and a pass learns (its signal aborts) before its lease could
 // lapse, so two replicas never run the same worker at once.
 
-const TTL = 400;
+const TTL = 1_500;
 
 function leaseSuite(open: () => Promise<Database>) {
   let db: Database;
@@ -28,6 +28,8 @@ function leaseSuite(open: () => Promise<Database>) {
     const attempts: boolean[] = [];
     const errors: unknown[] = [];
     let aborted = false;
+    let finished = () => {};
+    const passDone = new Promise<void>((resolve) => (finished = resolve));
     const worker = runPeriodically(
       mine,
       60_000,
@@ -37,10 +39,11 @@ function leaseSuite(open: () => Promise<Database>) {
           attempts.push(await other.acquire());
         }
         aborted = signal.aborted;
+        finished();
       },
       (error) => errors.push(error),
     );
-    await sleep(TTL * 5 + 500); // the pass takes five terms
+    await passDone; // the pass takes five terms
     await worker.stop();
     expect(errors).toEqual([]);
     expect(attempts).toHaveLength(10);

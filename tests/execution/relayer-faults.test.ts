@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { concat, getCreateAddress, Interface, parseEther, Signature, toBeHex, Wallet, type HDNodeWallet } from 'ethers';
+import {
+  concat,
+  getCreateAddress,
+  Interface,
+  JsonRpcProvider,
+  parseEther,
+  Signature,
+  toBeHex,
+  Wallet,
+  type HDNodeWallet,
+} from 'ethers';
 import request from 'supertest';
 import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
 import { outcomeOf } from '../../server/execution/attestations.js';
@@ -132,6 +142,24 @@ async function inFlight(): Promise<InFlight | undefined> {
   return row ? inFlightSchema.parse(JSON.parse(row.record)) : undefined;
 }
 
+/**
+ * A signal that aborts once `done` holds (checked every 25 ms), so a pass ends when the transaction it
+ * sends reaches the state a test needs, however slow the machine: never by a timer alone.
+ */
+function abortWhen(done: (record: InFlight | undefined) => boolean): AbortSignal {
+  const controller = new AbortController();
+  const started = Date.now();
+  const poll = async () => {
+    while (!done(await inFlight())) {
+      if (Date.now() - started > 60_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    controller.abort(new Error('the test has what it needs'));
+  };
+  void poll();
+  return controller.signal;
+}
+
 /** The executor itself calls one of its setters, as a passed proposal would. */
 async function asExecutor(data: string) {
   await stack.provider.send('hardhat_impersonateAccount', [EXECUTOR]);
@@ -173,9 +201,15 @@ describe('relayer faults', () => {
     // The chain stops mining: transactions stay in its pool.
     await stack.provider.send('evm_setAutomine', [false]);
     const logged: string[] = [];
-    const pass = (ms: number) =>
-      relayerPass(relayer({ sendTimeoutMs: 300, signal: AbortSignal.timeout(ms), log: (l) => logged.push(l) }));
-    expect(await pass(1_500)).toEqual({ queued: 0, executed: 0 });
+    const pass = (hashes: number) =>
+      relayerPass(
+        relayer({
+          sendTimeoutMs: 300,
+          signal: abortWhen((record) => (record?.hashes.length ?? 0) >= hashes),
+          log: (l) => logged.push(l),
+        }),
+      );
+    expect(await pass(3)).toEqual({ queued: 0, executed: 0 });
     const first = await inFlight();
     expect(first).toMatchObject({ nonce: nonceBefore, purpose: { proposalId: id, step: 'execute' } });
     expect(first!.hashes.length).toBeGreaterThanOrEqual(3); // sent, then replaced at least twice
@@ -196,7 +230,7 @@ describe('relayer faults', () => {
 
     // Another replica (same key, nothing shared but the database) picks it up and replaces it again.
     logged.length = 0;
-    expect(await pass(800)).toEqual({ queued: 0, executed: 0 });
+    expect(await pass(first!.hashes.length + 1)).toEqual({ queued: 0, executed: 0 });
     const second = (await inFlight())!;
     expect(second.nonce).toBe(nonceBefore);
     expect(second.hashes.slice(0, first!.hashes.length)).toEqual(first!.hashes);
@@ -250,5 +284,95 @@ describe('relayer faults', () => {
     expect((await queuedSigners(id)).sort()).toEqual(
       [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address].sort(),
     );
+  });
+
+  it('leaves a step to another relayer key whose transaction for it is in flight', async () => {
+    const id = await passedProposal('Two keys', '1');
+    await attest(id, [attestorA, attestorB]);
+    const other = devWallet(4);
+    await stack.provider.send('evm_setAutomine', [false]);
+    // Relayer A sends the queue; the chain does not mine it.
+    expect(await relayerPass(relayer({ sendTimeoutMs: 60_000, signal: abortWhen((record) => !!record) }))).toEqual({
+      queued: 0,
+      executed: 0,
+    });
+    expect((await inFlight())?.purpose).toEqual({ proposalId: id, step: 'queue' });
+    // Relayer B, another key with the same database, would find queue possible on the mined state (as
+    // iotex-core answers calls and estimates: never on its pool), but leaves the step alone.
+    expect(await relayerPass(relayer({ wallet: other.connect(stack.provider) }))).toEqual({ queued: 0, executed: 0 });
+    const pool = (await stack.provider.send('eth_pendingTransactions', [])) as { from: string }[];
+    expect(pool.map((tx) => tx.from.toLowerCase())).toEqual([relayerWallet.address.toLowerCase()]);
+
+    await stack.provider.send('evm_mine', []);
+    await stack.provider.send('evm_setAutomine', [true]);
+    expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
+    expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({
+      status: 'Queued',
+      queueTx: expect.any(String),
+      lastError: null,
+    });
+    // Nothing of B's ever reverted: it sent nothing at all.
+    expect(await stack.provider.getTransactionCount(other.address, await stack.provider.getBlockNumber())).toBe(
+      await stack.provider.getTransactionCount(other.address, (await stack.provider.getBlockNumber()) - 1),
+    );
+  });
+
+  it('broadcasts a transaction at its fee ceiling again when the node dropped it', async () => {
+    const id = await passedProposal('Dropped at the ceiling', '1');
+    await attest(id, [attestorA, attestorB]);
+    await stack.provider.send('evm_setAutomine', [false]);
+    const logged: string[] = [];
+    const atCeilingAgain = () => logged.some((l) => l.includes('is at its fee ceiling and still not mined'));
+    const quick = (done: (record: InFlight | undefined) => boolean) =>
+      relayer({ sendTimeoutMs: 40, signal: abortWhen(done), log: (l) => logged.push(l) });
+    expect(await relayerPass(quick(atCeilingAgain))).toEqual({ queued: 0, executed: 0 });
+    const stuck = (await inFlight())!;
+    expect(stuck.fees).toEqual(stuck.ceiling); // raised as far as it goes
+    expect(logged.some((l) => l.includes('is at its fee ceiling and still not mined: broadcasting it again'))).toBe(
+      true,
+    );
+    // The node drops it (iotex-core does after 10 minutes in its pool, or loses it on a restart).
+    await stack.provider.send('hardhat_dropTransaction', [stuck.hashes.at(-1)]);
+    expect(await stack.provider.getTransaction(stuck.hashes.at(-1)!)).toBeNull();
+    await stack.provider.send('evm_setAutomine', [true]);
+    // The next pass broadcasts the same signed transaction again, and it is mined.
+    expect(await relayerPass(quick((record) => record === undefined))).toEqual({ queued: 1, executed: 0 });
+    expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({
+      status: 'Queued',
+      queueTx: stuck.hashes.at(-1),
+    });
+    expect(await inFlight()).toBeUndefined();
+  });
+
+  it('sends nothing once its pass is told to stop, even in the middle of a step', async () => {
+    const id = await passedProposal('Lease lapses mid-step', '1');
+    await attest(id, [attestorA, attestorB]);
+    const controller = new AbortController();
+    // The lease lapses while the relayer reads its nonce, the last request before it signs and sends
+    // (a slow node, say).
+    class LapsingProvider extends JsonRpcProvider {
+      override send(method: string, params: unknown[] | Record<string, unknown>) {
+        if (method === 'eth_getTransactionCount') {
+          controller.abort(new Error('the lease ends before the pass could renew it'));
+        }
+        return super.send(method, params);
+      }
+    }
+    const lapsing = new LapsingProvider(stack.chain.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const nonce = await stack.provider.getTransactionCount(relayerWallet.address);
+    const logged: string[] = [];
+    expect(
+      await relayerPass(
+        relayer({ wallet: relayerWallet.connect(lapsing), signal: controller.signal, log: (l) => logged.push(l) }),
+      ),
+    ).toEqual({ queued: 0, executed: 0 });
+    lapsing.destroy();
+    expect(logged).toEqual([
+      `relayer: proposal ${id}: stopped before sending: the lease ends before the pass could renew it`,
+    ]);
+    expect(await stack.provider.getTransactionCount(relayerWallet.address)).toBe(nonce);
+    expect(await inFlight()).toBeUndefined();
+    // The next pass takes the step at once (it was not a failure) and queues.
+    expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
   });
 });

@@ -86,7 +86,7 @@ describe('npm start', () => {
         expect(new Wallet(readFileSync(keyFile, 'utf8').trim()).address).toBe(address);
       }
       expect(run.output()).toContain(
-        `executor: WARNING: ${DEMO_EXECUTOR_ADDRESS} (space "demo") queues an outcome on the service's attestation alone (${attestorKey}, threshold 1)`,
+        `executor: WARNING: ${DEMO_EXECUTOR_ADDRESS} (space "demo") queues an outcome on the service's attestation alone (${attestorKey} (attestations), threshold 1)`,
       );
       try {
         const executor = connectExecutor(DEMO_EXECUTOR_ADDRESS, provider);

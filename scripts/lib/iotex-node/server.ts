@@ -5,7 +5,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import type { NodeContext } from './context.js';
 import { HandlerPanic, NOT_A_STATUS, UpstreamError, Web3Error, type RpcErrorObject } from './errors.js';
-import { ethCall, ethGetBalance, ethGetCode, ethGetStorageAt, ethGetTransactionCount } from './methods.js';
+import {
+  ethCall,
+  ethEstimateGas,
+  ethGetBalance,
+  ethGetCode,
+  ethGetStorageAt,
+  ethGetTransactionCount,
+} from './methods.js';
 
 /** api.batchRequestLimit, default _defaultBatchRequestLimit = 100 (api/web3server.go:42-43, api/config.go:47). */
 export const BATCH_REQUEST_LIMIT = 100;
@@ -60,6 +67,8 @@ async function execute(ctx: NodeContext, method: unknown, params: unknown): Prom
       return ethGetStorageAt(ctx, params);
     case 'eth_getTransactionCount':
       return ethGetTransactionCount(ctx, params);
+    case 'eth_estimateGas':
+      return ethEstimateGas(ctx, params);
     default: {
       const response = await ctx.upstream.send(String(method), params);
       if (response.error) throw new UpstreamError(response.error);

@@ -39,7 +39,9 @@ interface Review {
 
 /**
  * The actions with a gas floor each: the author's, or the service's suggestion (the gas the call used
- * with ample gas, made by the executor's measureGas, plus a margin: server/execution/gas.ts).
+ * with ample gas, made by the executor's measureGas after the earlier actions, plus a margin:
+ * server/execution/gas.ts). Every action is sent, even those with a floor typed, because they are
+ * measured in order as execute runs them: an action can cost more after the earlier ones.
  */
 async function withGasFloors(
   spaceId: string,
@@ -49,12 +51,12 @@ async function withGasFloors(
   if (missing.length === 0) return { actions, notes: actions.map(() => undefined) };
   const suggestions = await api.actionGas(
     spaceId,
-    missing.map((i) => ({ to: actions[i]!.to, value: actions[i]!.value, data: actions[i]!.data })),
+    actions.map((a) => ({ to: a.to, value: a.value, data: a.data })),
   );
   const filled = [...actions];
   const notes: (string | undefined)[] = actions.map(() => undefined);
-  missing.forEach((i, n) => {
-    const suggestion = suggestions[n]!;
+  missing.forEach((i) => {
+    const suggestion = suggestions[i]!;
     if (!suggestion.ok) {
       throw new ApiError(422, 'gas_unknown', `Action ${i + 1}: ${suggestion.error}; type its gas floor`);
     }
@@ -483,7 +485,7 @@ function ActionBuilder({
               />
               <span className="hint">
                 The least gas the call must receive when executed. Empty: the service runs the call from the executor
-                with ample gas and suggests what it used plus a quarter.
+                after the earlier actions, as execution will, with ample gas and suggests what it used plus a quarter.
               </span>
             </label>
             <div className="segmented" role="radiogroup" aria-label={`Action ${i + 1} data`}>
