@@ -50,8 +50,16 @@ export function serviceHeldWarning(
   executor: { address: string; space: string; threshold: bigint },
   listedKeys: ServiceKey[],
 ): string | undefined {
-  if (listedKeys.length === 0 || BigInt(listedKeys.length) < executor.threshold) return undefined;
-  const keys = listedKeys.map((key) => `${key.address} (${key.role})`).join(', ');
+  // A key given two jobs is one signer: counted once, named with both.
+  const roles = new Map<string, { address: string; roles: string[] }>();
+  for (const key of listedKeys) {
+    const entry = roles.get(key.address.toLowerCase()) ?? { address: key.address, roles: [] };
+    entry.roles.push(key.role);
+    roles.set(key.address.toLowerCase(), entry);
+  }
+  const signers = [...roles.values()];
+  if (signers.length === 0 || BigInt(signers.length) < executor.threshold) return undefined;
+  const keys = signers.map((signer) => `${signer.address} (${signer.roles.join(', ')})`).join(', ');
   const own =
     listedKeys.length === 1 && listedKeys[0]!.role === 'attestations'
       ? "the service's attestation"

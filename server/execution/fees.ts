@@ -47,19 +47,23 @@ export function feeCeiling(first: Fees): Fees {
 
 /**
  * Rule: a replacement pays FEE_BUMP_PERCENT more than the transaction it replaces on every fee, or
- * what the network asks now if that is more, never beyond the ceiling; undefined when the previous
- * one is already at the ceiling (it is left to wait).
+ * what the network asks now if that is more, never beyond the ceiling; undefined when the ceiling
+ * leaves less than 10% more on some fee (a node would refuse it: the previous one is left to wait).
  */
 export function replacementFees(previous: Fees, network: Fees, ceiling: Fees): Fees | undefined {
-  const bump = (fee: bigint) => (fee * (100n + FEE_BUMP_PERCENT) + 99n) / 100n;
-  const next = combine(scale(previous, bump), network, (a, b) => (a > b ? a : b));
+  const raise = (percent: bigint) => (fee: bigint) => (fee * (100n + percent) + 99n) / 100n;
+  const next = combine(scale(previous, raise(FEE_BUMP_PERCENT)), network, (a, b) => (a > b ? a : b));
   const capped = combine(next, ceiling, (a, b) => (a < b ? a : b));
-  return capOf(capped) > capOf(previous) ? capped : undefined;
+  // Capped, it must still be a replacement every node takes (10% more on every fee), or none.
+  const least = scale(previous, raise(MIN_REPLACEMENT_BUMP_PERCENT));
+  return fields(capped).every((fee, i) => fee >= fields(least)[i]!) ? capped : undefined;
 }
 
-/** The most a transaction may pay per gas: its fee cap, or its gas price. */
-function capOf(fees: Fees): bigint {
-  return BigInt('gasPrice' in fees ? fees.gasPrice : fees.maxFeePerGas);
+/** go-ethereum's txpool PriceBump: a replacement must raise every fee by this much. */
+const MIN_REPLACEMENT_BUMP_PERCENT = 10n;
+
+function fields(fees: Fees): bigint[] {
+  return 'gasPrice' in fees ? [BigInt(fees.gasPrice)] : [BigInt(fees.maxFeePerGas), BigInt(fees.maxPriorityFeePerGas)];
 }
 
 function scale(fees: Fees, f: (fee: bigint) => bigint): Fees {

@@ -10,6 +10,7 @@ import {
   seeThroughInFlight,
   sendUntilMined,
   Interrupted,
+  isCancel,
   type InFlightStore,
   type SendDeps,
   type Settled,
@@ -73,8 +74,9 @@ export async function relayerPass(deps: RelayerDeps): Promise<{ queued: number; 
         await db.client.execution.update({ where: { proposalId }, data: { attempts: 0, lastError: null } });
       }
     } catch (error) {
+      // Whatever stopped it, nothing else is sent this pass: it would wait behind the same nonce.
       report(deps, proposalId, error);
-      if (error instanceof Interrupted) return counts;
+      return counts;
     }
   }
   const othersInFlight = await inFlightElsewhere(deps);
@@ -186,12 +188,20 @@ function sendDeps(deps: RelayerDeps): SendDeps {
     pollMs: Math.min(1_000, deps.sendTimeoutMs / 4),
     signal: deps.signal,
     log: deps.log,
+    // A queue is wanted while the executor has not queued the proposal, an execute while it is queued.
+    async stillWanted({ proposalId, step, executor }) {
+      const contract = new Contract(executor!, EXECUTOR_ABI, deps.chain.provider);
+      const state = PROPOSAL_STATES[Number(await contract.getFunction('state')(proposalId))];
+      return state === (step === 'queue' ? 'Unknown' : 'Queued');
+    },
   };
 }
 
 /** Records what a mined queue or execute transaction did; one that reverted or lost its nonce is an error. */
 async function recordSettled(deps: RelayerDeps, { receipt, inFlight }: Settled): Promise<Step> {
   const { proposalId, step } = inFlight.purpose as { proposalId: string; step: 'queue' | 'execute' };
+  // Replaced by an empty transaction once someone else did the step: the next pass reads what they did.
+  if (isCancel(inFlight.call, inFlight.from)) return 'waiting';
   if (!receipt) {
     throw new Error(
       `the ${step} transaction's nonce ${inFlight.nonce} went to another transaction of ${inFlight.from}; the step is tried again`,
@@ -269,7 +279,7 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
       value: '0',
       gasLimit: (await contract.getFunction('queue').estimateGas(...args)).toString(),
     };
-    return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'queue' }));
+    return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'queue', executor }));
   }
   // Queued: execute once the eta has passed, by the later of the chain's newest block and this clock:
   // an idle chain makes no block until a transaction comes, and the block that mines this one is
@@ -289,7 +299,7 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
     value: '0',
     gasLimit: (await executeGas(deps, contract, proposalId, actions)).toString(),
   };
-  return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'execute' }));
+  return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'execute', executor }));
 }
 
 /**
@@ -297,7 +307,7 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
  * least gas at which execute does not revert (Hardhat's binary search), or on iotex-core the gas used
  * with the block's gas limit when that does not revert (api/coreservice.go
  * estimateExecutionGasConsumptionAt), and either can starve a target that swallows its inner call's
- * failure. A quarter above the estimate is taken when that is more, within the block's gas limit.
+ * failure. A quarter above the estimate is taken when that is more.
  */
 async function executeGas(
   deps: RelayerDeps,
@@ -309,8 +319,11 @@ async function executeGas(
   const estimate = ((await contract.getFunction('execute').estimateGas(proposalId, actions)) * 5n) / 4n;
   const block = await deps.chain.provider.send('eth_getBlockByNumber', ['latest', false]);
   const cap = BigInt(block.gasLimit);
-  const generous = estimate < cap ? estimate : cap;
-  return generous > floors ? generous : floors;
+  // Never above the block's gas limit: iotex-core takes such a transaction into its pool but never
+  // mines it (state/factory/workingset.go validateAndRun skips it). The estimate, made first, refuses
+  // a proposal that cannot run within it.
+  const wanted = estimate > floors ? estimate : floors;
+  return wanted < cap ? wanted : cap;
 }
 
 function validAttestation(

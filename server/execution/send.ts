@@ -1,6 +1,6 @@
 import { Transaction, type HDNodeWallet, type TransactionReceipt, type Wallet } from 'ethers';
 import { z } from 'zod';
-import { feeCeiling, feeFields, feesOf, feesSchema, replacementFees } from './fees.js';
+import { feeCeiling, feeFields, feesOf, feesSchema, replacementFees, type Fees } from './fees.js';
 
 // Sending a transaction so that it is mined: one at a time per key, each recorded before it is
 // broadcast (so a crash, a restart or another replica with the same key sees it through instead of
@@ -52,6 +52,17 @@ export interface SendDeps {
   /** Waiting ends when it aborts (StillPending); the transaction stays recorded. */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /**
+   * Whether what a transaction in flight is for still needs doing (asked before raising its fee): one
+   * that is no longer needed (someone else did it) is replaced by an empty transaction, to free the
+   * nonce for the least gas rather than pay ever more for a call that would revert.
+   */
+  stillWanted?: (purpose: Record<string, string>) => Promise<boolean>;
+}
+
+/** The empty transaction that frees a nonce: nothing to the sender itself, the least gas there is. */
+export function isCancel(call: Call, from: string): boolean {
+  return call.to === from && call.data === '0x' && call.value === '0';
 }
 
 /** The caller's signal ended the work before it was done: not a failure, the next pass goes on. */
@@ -98,34 +109,25 @@ export async function seeThroughInFlight(deps: SendDeps): Promise<Settled | unde
   return inFlight && seeThrough(deps, inFlight);
 }
 
+/** Polls for a receipt this many times after the nonce moved: iotex-core updates the state before its receipt index. */
+const RECEIPT_LAG_POLLS = 5;
+
 async function seeThrough(deps: SendDeps, start: InFlight): Promise<Settled> {
-  const provider = deps.wallet.provider!;
   let inFlight = start;
+  let nonceMovedPolls = 0;
   for (;;) {
     // The nonce first: a block mined between the two reads then shows as not mined yet, never as
     // this key's nonce gone to a transaction that is not one of these.
     const nonce = await confirmedNonce(deps);
     const receipt = await firstReceipt(deps, inFlight.hashes);
-    if (receipt || nonce > inFlight.nonce) {
+    if (receipt || (nonce > inFlight.nonce && ++nonceMovedPolls > RECEIPT_LAG_POLLS)) {
       // A nonce used with none of these hashes mined went to another transaction of this key.
       await deps.store.clear(inFlight.from);
       return { receipt, inFlight };
     }
-    if (Date.now() - inFlight.sentAt >= deps.timeoutMs) {
+    if (nonce <= inFlight.nonce && Date.now() - inFlight.sentAt >= deps.timeoutMs) {
       stopIfAborted(deps);
-      const fees = replacementFees(inFlight.fees, feesOf(await provider.getFeeData()), inFlight.ceiling);
-      const newest = `transaction ${inFlight.hashes.at(-1)} (nonce ${inFlight.nonce})`;
-      if (fees) {
-        deps.log?.(`relayer: ${newest} not mined in ${deps.timeoutMs / 1000} s: replacing it with a higher fee`);
-        inFlight = await broadcast(deps, { ...inFlight, fees }, inFlight);
-        continue;
-      }
-      // At the fee ceiling it waits, broadcast again each time: a node drops what stays in its pool
-      // (iotex-core after ActionExpiry, 10 minutes: actpool/config.go) and forgets it on a restart.
-      deps.log?.(`relayer: ${newest} is at its fee ceiling and still not mined: broadcasting it again`);
-      inFlight = { ...inFlight, sentAt: Date.now() };
-      await deps.store.save(inFlight);
-      await rebroadcast(deps, inFlight.raw);
+      inFlight = await retry(deps, inFlight);
     }
     if (deps.signal?.aborted) {
       throw new StillPending(
@@ -134,6 +136,46 @@ async function seeThrough(deps: SendDeps, start: InFlight): Promise<Settled> {
     }
     await sleep(deps.pollMs, deps.signal);
   }
+}
+
+/**
+ * A transaction not mined in time: replaced by the same call (or, no longer needed, by an empty one)
+ * at the same nonce for more; at its fee ceiling, or when the key cannot pay more, broadcast again as
+ * it is, since a node drops what stays in its pool (iotex-core after ActionExpiry, 10 minutes:
+ * actpool/config.go) and forgets it on a restart.
+ */
+async function retry(deps: SendDeps, inFlight: InFlight): Promise<InFlight> {
+  const { wallet } = deps;
+  const provider = wallet.provider!;
+  const newest = `transaction ${inFlight.hashes.at(-1)} (nonce ${inFlight.nonce})`;
+  const wanted =
+    isCancel(inFlight.call, inFlight.from) || !deps.stillWanted || (await deps.stillWanted(inFlight.purpose));
+  const call = wanted ? inFlight.call : { to: inFlight.from, data: '0x', value: '0', gasLimit: '21000' };
+  const fees = replacementFees(inFlight.fees, feesOf(await provider.getFeeData()), inFlight.ceiling);
+  const affordable = fees && (await provider.getBalance(inFlight.from)) >= costOf(call, fees);
+  if (fees && affordable) {
+    deps.log?.(
+      wanted
+        ? `relayer: ${newest} not mined in ${deps.timeoutMs / 1000} s: replacing it with a higher fee`
+        : `relayer: ${newest} is no longer needed: replacing it with an empty transaction to free the nonce`,
+    );
+    return broadcast(deps, { ...inFlight, call, fees }, inFlight);
+  }
+  deps.log?.(
+    fees
+      ? `relayer: ${newest} is still not mined and ${inFlight.from} cannot pay a higher fee (fund it): broadcasting it again`
+      : `relayer: ${newest} is at its fee ceiling and still not mined: broadcasting it again`,
+  );
+  const again = { ...inFlight, sentAt: Date.now() };
+  await deps.store.save(again);
+  await rebroadcast(deps, again.raw);
+  return again;
+}
+
+/** The most a transaction may cost: all its gas at its fee cap, and its value. */
+function costOf(call: Call, fees: Fees): bigint {
+  const price = 'gasPrice' in fees ? fees.gasPrice : fees.maxFeePerGas;
+  return BigInt(call.gasLimit) * BigInt(price) + BigInt(call.value);
 }
 
 /** The node already holding it, or its nonce being used, is what a broadcast again is for. */
@@ -160,8 +202,10 @@ function alreadyKnownOrUsed(error: unknown): boolean {
 /**
  * Signs the call at the record's nonce and fees, records it, then broadcasts it: recorded first, a
  * crash right after sending cannot leave a transaction nobody knows about. A broadcast the node
- * refuses puts the record back as it was, unless the node has it already or its nonce is used (the
- * record settles that).
+ * refuses puts the record back as it was (and the transaction it would have replaced is broadcast
+ * again, in case the node had dropped it), unless the node has it already or its nonce is used (the
+ * record settles that). A broadcast that got no answer (a timeout, a lost connection) may have
+ * reached the node: the record stays, and settles it.
  */
 async function broadcast(
   deps: SendDeps,
@@ -181,12 +225,22 @@ async function broadcast(
   try {
     await wallet.provider!.broadcastTransaction(raw);
   } catch (error) {
-    if (alreadyKnownOrUsed(error)) return inFlight;
-    if (previous) await deps.store.save(previous);
-    else await deps.store.clear(inFlight.from);
+    if (alreadyKnownOrUsed(error) || !refusedByNode(error)) return inFlight;
+    if (previous) {
+      await deps.store.save(previous);
+      await rebroadcast(deps, previous.raw).catch(() => undefined);
+    } else {
+      await deps.store.clear(inFlight.from);
+    }
     throw error;
   }
   return inFlight;
+}
+
+/** Whether the node answered with a refusal (a JSON-RPC error), rather than not answering at all. */
+function refusedByNode(error: unknown): boolean {
+  const e = error as { code?: string; error?: unknown };
+  return e.error !== undefined || !['TIMEOUT', 'NETWORK_ERROR', 'SERVER_ERROR', 'UNKNOWN_ERROR'].includes(e.code ?? '');
 }
 
 function request(call: Call) {

@@ -55,7 +55,7 @@ export class Lease {
  * Runs `pass` every `intervalMs` while holding `lease`; stop() ends a running pass (its signal aborts)
  * and waits for it. While a pass runs the lease is renewed every quarter of its term; the pass's
  * signal aborts when a renewal is refused or the lease is within a quarter term of its end, so a pass
- * that heeds it never runs on after another replica may have taken the lease.
+ * that heeds it does not run on after another replica may have taken the lease.
  */
 export function runPeriodically(
   lease: Lease,
@@ -76,7 +76,8 @@ export function runPeriodically(
         try {
           await pass(current.signal);
         } finally {
-          clearInterval(watch);
+          // A renewal still on its way is waited for, so none lands after release() at stop.
+          await watch.stop();
         }
       } catch (error) {
         onError(error);
@@ -98,18 +99,22 @@ export function runPeriodically(
   };
 }
 
-/** Renews `lease` every quarter term while a pass runs; aborts the pass when it cannot be kept. */
-function watchLease(lease: Lease, controller: AbortController): NodeJS.Timeout {
+/**
+ * While a pass runs: looks at the lease every eighth of its term, renews it once a quarter term has
+ * passed since it was last taken, and aborts the pass when another replica holds it or less than a
+ * quarter term is left (a renewal that failed or hangs, a blocked event loop, a clock that jumped).
+ */
+function watchLease(lease: Lease, controller: AbortController): { stop(): Promise<void> } {
   const quarter = lease.ttlMs / 4;
-  let renewing = false;
-  return setInterval(() => {
-    if (lease.remainingMs() <= quarter) {
+  let renewal: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    const remaining = lease.remainingMs();
+    if (remaining <= quarter) {
       controller.abort(new Error('the lease ends before the pass could renew it'));
       return;
     }
-    if (renewing) return;
-    renewing = true;
-    lease
+    if (renewal || remaining > lease.ttlMs - quarter) return;
+    renewal = lease
       .acquire()
       .then(
         (held) => {
@@ -118,7 +123,13 @@ function watchLease(lease: Lease, controller: AbortController): NodeJS.Timeout {
         () => undefined, // a failed renewal is retried; the term left decides when to give up
       )
       .finally(() => {
-        renewing = false;
+        renewal = undefined;
       });
-  }, quarter);
+  }, lease.ttlMs / 8);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await renewal;
+    },
+  };
 }

@@ -56,11 +56,15 @@ function leaseSuite(open: () => Promise<Database>) {
   it('aborts a pass when another replica holds the lease, before it runs on beside it', async () => {
     const mine = new Lease(db, 'taken', TTL);
     let abortedAt = 0;
+    let termEnd = 0;
     let reason = '';
+    let finished = () => {};
+    const passDone = new Promise<void>((resolve) => (finished = resolve));
     const worker = runPeriodically(
       mine,
       60_000,
       async (signal) => {
+        termEnd = mine.heldUntil;
         // Another holder takes the row (a replica that believed the lease lapsed).
         await db.client.workerLease.update({
           where: { name: 'taken' },
@@ -69,14 +73,15 @@ function leaseSuite(open: () => Promise<Database>) {
         await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
         abortedAt = Date.now();
         reason = (signal.reason as Error).message;
+        finished();
       },
       () => undefined,
     );
-    const started = Date.now();
-    await sleep(TTL * 2);
+    await passDone;
     await worker.stop();
     expect(reason).toBe('another replica holds the lease');
-    expect(abortedAt - started).toBeLessThanOrEqual(TTL);
+    // Told at its first renewal, within the term it held.
+    expect(abortedAt).toBeLessThan(termEnd);
   });
 
   it('aborts a pass a quarter term before the lease ends when it cannot be renewed', async () => {
@@ -84,6 +89,9 @@ function leaseSuite(open: () => Promise<Database>) {
     const clock = { now: Date.now() };
     const mine = new Lease(db, 'lapsing', TTL, () => clock.now);
     let remainingAtAbort = Number.NaN;
+    let reason = '';
+    let finished = () => {};
+    const passDone = new Promise<void>((resolve) => (finished = resolve));
     const worker = runPeriodically(
       mine,
       60_000,
@@ -91,11 +99,14 @@ function leaseSuite(open: () => Promise<Database>) {
         clock.now += TTL * 0.8;
         await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
         remainingAtAbort = mine.remainingMs();
+        reason = (signal.reason as Error).message;
+        finished();
       },
       () => undefined,
     );
-    await sleep(TTL * 2);
+    await passDone;
     await worker.stop();
+    expect(reason).toBe('the lease ends before the pass could renew it');
     expect(remainingAtAbort).toBeGreaterThan(0);
     expect(remainingAtAbort).toBeLessThanOrEqual(TTL / 4);
   });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   concat,
   getCreateAddress,
   Interface,
   JsonRpcProvider,
+  makeError,
   parseEther,
   Signature,
   toBeHex,
@@ -137,6 +138,17 @@ async function queuedSigners(id: string): Promise<string[]> {
   throw new Error(`no Queued event for ${id}`);
 }
 
+/** The hash of the relayer's mined transaction at `nonce`, found in the blocks. */
+async function inFlightHistory(nonce: number): Promise<string | undefined> {
+  const head = await stack.provider.getBlockNumber();
+  for (let n = head; n > head - 20; n--) {
+    const block = await stack.provider.getBlock(n, true);
+    const tx = block?.prefetchedTransactions.find((t) => t.from === relayerWallet.address && t.nonce === nonce);
+    if (tx) return tx.hash;
+  }
+  return undefined;
+}
+
 async function inFlight(): Promise<InFlight | undefined> {
   const row = await stack.service.db.client.inFlightTransaction.findUnique({ where: { from: relayerWallet.address } });
   return row ? inFlightSchema.parse(JSON.parse(row.record)) : undefined;
@@ -169,6 +181,29 @@ async function asExecutor(data: string) {
 }
 
 describe('relayer faults', () => {
+  // Each test starts with nothing of an earlier one left to relay: the chain mines, what was in flight
+  // settles, and what is queued is vetoed by the guardian (its timelock would end during a later test).
+  afterEach(async () => {
+    await stack.provider.send('evm_setAutomine', [true]);
+    const guardian = executor().connect(devWallet(6).connect(stack.provider));
+    const settle = () => relayerPass(relayer({ sendTimeoutMs: 100, signal: AbortSignal.timeout(30_000) }));
+    for (let round = 0; round < 3; round++) {
+      await settle();
+      const open = await stack.service.db.client.execution.findMany({
+        where: { status: { in: ['Waiting', 'Queued'] } },
+      });
+      let vetoed = 0;
+      for (const { proposalId } of open) {
+        if ((await executor().state(proposalId)) !== 1n) continue; // not Queued
+        await (await guardian.veto(proposalId)).wait();
+        vetoed++;
+      }
+      if (vetoed === 0) break;
+    }
+    await settle();
+    expect(await inFlight()).toBeUndefined();
+  });
+
   it('leaves out an attestor removed after it attested, and queues with the current ones', async () => {
     const id = await passedProposal('Removed attestor', '1');
     // All three attest (the service's own attestation comes with the relayer's first pass).
@@ -296,7 +331,7 @@ describe('relayer faults', () => {
       queued: 0,
       executed: 0,
     });
-    expect((await inFlight())?.purpose).toEqual({ proposalId: id, step: 'queue' });
+    expect((await inFlight())?.purpose).toEqual({ proposalId: id, step: 'queue', executor: EXECUTOR });
     // Relayer B, another key with the same database, would find queue possible on the mined state (as
     // iotex-core answers calls and estimates: never on its pool), but leaves the step alone.
     expect(await relayerPass(relayer({ wallet: other.connect(stack.provider) }))).toEqual({ queued: 0, executed: 0 });
@@ -374,5 +409,84 @@ describe('relayer faults', () => {
     expect(await inFlight()).toBeUndefined();
     // The next pass takes the step at once (it was not a failure) and queues.
     expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
+  });
+
+  it('broadcasts a dropped transaction again when the key cannot pay a higher fee', async () => {
+    const id = await passedProposal('Cannot pay more', '1');
+    await attest(id, [attestorA, attestorB]);
+    await stack.provider.send('evm_setAutomine', [false]);
+    expect(await relayerPass(relayer({ signal: abortWhen((record) => !!record) }))).toEqual({ queued: 0, executed: 0 });
+    const stuck = (await inFlight())!;
+    const sent = (await stack.provider.getTransaction(stuck.hashes[0]!))!;
+    // The node drops it, and the key holds barely more than it costs: a replacement 20% dearer is out of reach.
+    await stack.provider.send('hardhat_dropTransaction', [stuck.hashes[0]]);
+    const balance = await stack.provider.getBalance(relayerWallet.address);
+    const cost = sent.gasLimit * sent.maxFeePerGas!;
+    await stack.provider.send('hardhat_setBalance', [relayerWallet.address, toBeHex((cost * 105n) / 100n)]);
+    try {
+      await stack.provider.send('evm_setAutomine', [true]);
+      const logged: string[] = [];
+      const pass = relayer({ sendTimeoutMs: 40, signal: abortWhen((record) => !record), log: (l) => logged.push(l) });
+      expect(await relayerPass(pass)).toEqual({ queued: 1, executed: 0 });
+      expect(logged.some((l) => l.includes('cannot pay a higher fee (fund it): broadcasting it again'))).toBe(true);
+      expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({
+        status: 'Queued',
+        queueTx: stuck.hashes[0],
+      });
+    } finally {
+      await stack.provider.send('hardhat_setBalance', [relayerWallet.address, toBeHex(balance)]);
+    }
+  });
+
+  it('frees its nonce with an empty transaction once someone else did the step', async () => {
+    const id = await passedProposal('Done by someone else', '1');
+    await attest(id, [attestorA, attestorB]);
+    await stack.provider.send('evm_setAutomine', [false]);
+    expect(await relayerPass(relayer({ signal: abortWhen((record) => !!record) }))).toEqual({ queued: 0, executed: 0 });
+    const stuck = (await inFlight())!;
+    // The node loses the relayer's queue; an outsider queues the proposal with the same attestations.
+    await stack.provider.send('hardhat_dropTransaction', [stuck.hashes[0]]);
+    const outsider = devWallet(3).connect(stack.provider);
+    await outsider.sendTransaction({ to: EXECUTOR, data: stuck.call.data, gasLimit: BigInt(stuck.call.gasLimit) });
+    await stack.provider.send('evm_mine', []);
+    await stack.provider.send('evm_setAutomine', [true]);
+    expect(await executor().state(id)).toBe(1n); // Queued
+    const logged: string[] = [];
+    const pass = relayer({ sendTimeoutMs: 40, signal: abortWhen((record) => !record), log: (l) => logged.push(l) });
+    expect(await relayerPass(pass)).toEqual({ queued: 0, executed: 0 });
+    expect(logged.some((l) => l.includes('is no longer needed: replacing it with an empty transaction'))).toBe(true);
+    // The nonce went to an empty transaction to itself at the least gas, not to a queue that reverts.
+    const freed = (await stack.provider.getTransactionReceipt((await inFlightHistory(stuck.nonce))!))!;
+    expect(freed).toMatchObject({ status: 1, to: relayerWallet.address, gasUsed: 21000n });
+    expect(await inFlight()).toBeUndefined();
+    expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({ status: 'Queued' });
+  });
+
+  it('sees a transaction through when the answer to its broadcast is lost', async () => {
+    const id = await passedProposal('Answer lost', '1');
+    await attest(id, [attestorA, attestorB]);
+    // The node takes the transaction, but its answer never arrives (a timeout, a dropped connection).
+    class LosingProvider extends JsonRpcProvider {
+      override async send(method: string, params: unknown[] | Record<string, unknown>) {
+        const answer = await super.send(method, params);
+        if (method === 'eth_sendRawTransaction') {
+          throw makeError('request timeout', 'TIMEOUT', { operation: 'eth_sendRawTransaction', reason: 'timeout' });
+        }
+        return answer;
+      }
+    }
+    const losing = new LosingProvider(stack.chain.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    try {
+      expect(await relayerPass(relayer({ wallet: relayerWallet.connect(losing) }))).toEqual({
+        queued: 1,
+        executed: 0,
+      });
+    } finally {
+      losing.destroy();
+    }
+    expect((await api().get(`/api/proposals/${id}`)).body.execution).toMatchObject({
+      status: 'Queued',
+      lastError: null,
+    });
   });
 });

@@ -3,7 +3,8 @@ import { feeCeiling, replacementFees, type Fees } from '../../server/execution/f
 
 // The rule for replacing a relayer transaction that is not mined: 20% more on every fee (nodes
 // refuse a replacement for less than 10% more, go-ethereum's txpool; iotex-core for no more at all),
-// or the network's price if higher, never beyond ten times the first fees.
+// or the network's price if higher, never beyond ten times the first fees, and none at all when the
+// ceiling leaves less than 10%.
 
 const eip1559 = (maxFeePerGas: bigint, maxPriorityFeePerGas: bigint): Fees => ({
   maxFeePerGas: maxFeePerGas.toString(),
@@ -27,6 +28,12 @@ describe('replacement fees', () => {
     expect(ceiling).toEqual(eip1559(1000n, 100n));
     expect(replacementFees(eip1559(900n, 90n), eip1559(50n, 1n), ceiling)).toEqual(eip1559(1000n, 100n));
     expect(replacementFees(eip1559(1000n, 100n), eip1559(5000n, 500n), ceiling)).toBeUndefined();
+  });
+
+  it('gives no replacement when the ceiling leaves less than 10% more (a node would refuse it)', () => {
+    // go-ethereum's txpool asks 10% more on fee cap and tip; iotex-core any higher fee cap.
+    expect(replacementFees(eip1559(950n, 95n), eip1559(50n, 1n), ceiling)).toBeUndefined();
+    expect(replacementFees(eip1559(909n, 90n), eip1559(50n, 1n), ceiling)).toEqual(eip1559(1000n, 100n));
   });
 
   it('never lets the tip exceed the fee cap', () => {

@@ -25,6 +25,14 @@ describe('the warning that an executor is in the service hands', () => {
     );
   });
 
+  it('counts a key given two jobs once', () => {
+    const shared = { ...relayer, address: attestations.address.toLowerCase() };
+    expect(serviceHeldWarning(executor(2n), [attestations, shared])).toBeUndefined();
+    expect(serviceHeldWarning(executor(1n), [attestations, shared])).toContain(
+      "on the service's own keys alone (0xA1 (attestations, relayer), threshold 1)",
+    );
+  });
+
   it('says nothing when the service keys listed stay below the threshold', () => {
     expect(serviceHeldWarning(executor(2n), [attestations])).toBeUndefined();
     expect(serviceHeldWarning(executor(3n), [attestations, relayer])).toBeUndefined();
