@@ -13,6 +13,29 @@ import { tempDir } from '../support/temp.js';
 
 const TTL = 1_500;
 
+/** Runs `pass` as the first pass of a worker under `lease`, then stops the worker; the errors it reported. */
+async function runOnePass(lease: Lease, pass: (signal: AbortSignal) => Promise<void>): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  let finished = () => {};
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const worker = runPeriodically(
+    lease,
+    60_000,
+    (signal) => pass(signal).finally(finished),
+    (error) => errors.push(error),
+  );
+  await done;
+  await worker.stop();
+  return errors;
+}
+
+/** Resolves once `signal` aborts, with its reason's message. */
+function whenAborted(signal: AbortSignal): Promise<string> {
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve((signal.reason as Error).message), { once: true }),
+  );
+}
+
 function leaseSuite(open: () => Promise<Database>) {
   let db: Database;
   beforeAll(async () => {
@@ -26,25 +49,15 @@ function leaseSuite(open: () => Promise<Database>) {
     const mine = new Lease(db, 'long-pass', TTL);
     const other = new Lease(db, 'long-pass', TTL);
     const attempts: boolean[] = [];
-    const errors: unknown[] = [];
     let aborted = false;
-    let finished = () => {};
-    const passDone = new Promise<void>((resolve) => (finished = resolve));
-    const worker = runPeriodically(
-      mine,
-      60_000,
-      async (signal) => {
-        for (let i = 0; i < 10; i++) {
-          await sleep(TTL / 2);
-          attempts.push(await other.acquire());
-        }
-        aborted = signal.aborted;
-        finished();
-      },
-      (error) => errors.push(error),
-    );
-    await passDone; // the pass takes five terms
-    await worker.stop();
+    // The pass takes five terms.
+    const errors = await runOnePass(mine, async (signal) => {
+      for (let i = 0; i < 10; i++) {
+        await sleep(TTL / 2);
+        attempts.push(await other.acquire());
+      }
+      aborted = signal.aborted;
+    });
     expect(errors).toEqual([]);
     expect(attempts).toHaveLength(10);
     expect(attempts.every((taken) => !taken)).toBe(true);
@@ -58,27 +71,16 @@ function leaseSuite(open: () => Promise<Database>) {
     let abortedAt = 0;
     let termEnd = 0;
     let reason = '';
-    let finished = () => {};
-    const passDone = new Promise<void>((resolve) => (finished = resolve));
-    const worker = runPeriodically(
-      mine,
-      60_000,
-      async (signal) => {
-        termEnd = mine.heldUntil;
-        // Another holder takes the row (a replica that believed the lease lapsed).
-        await db.client.workerLease.update({
-          where: { name: 'taken' },
-          data: { holder: 'another replica', expiresAt: BigInt(Date.now() + 60_000) },
-        });
-        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-        abortedAt = Date.now();
-        reason = (signal.reason as Error).message;
-        finished();
-      },
-      () => undefined,
-    );
-    await passDone;
-    await worker.stop();
+    await runOnePass(mine, async (signal) => {
+      termEnd = mine.heldUntil;
+      // Another holder takes the row (a replica that believed the lease lapsed).
+      await db.client.workerLease.update({
+        where: { name: 'taken' },
+        data: { holder: 'another replica', expiresAt: BigInt(Date.now() + 60_000) },
+      });
+      reason = await whenAborted(signal);
+      abortedAt = Date.now();
+    });
     expect(reason).toBe('another replica holds the lease');
     // Told at its first renewal, within the term it held.
     expect(abortedAt).toBeLessThan(termEnd);
@@ -90,22 +92,11 @@ function leaseSuite(open: () => Promise<Database>) {
     const mine = new Lease(db, 'lapsing', TTL, () => clock.now);
     let remainingAtAbort = Number.NaN;
     let reason = '';
-    let finished = () => {};
-    const passDone = new Promise<void>((resolve) => (finished = resolve));
-    const worker = runPeriodically(
-      mine,
-      60_000,
-      async (signal) => {
-        clock.now += TTL * 0.8;
-        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-        remainingAtAbort = mine.remainingMs();
-        reason = (signal.reason as Error).message;
-        finished();
-      },
-      () => undefined,
-    );
-    await passDone;
-    await worker.stop();
+    await runOnePass(mine, async (signal) => {
+      clock.now += TTL * 0.8;
+      reason = await whenAborted(signal);
+      remainingAtAbort = mine.remainingMs();
+    });
     expect(reason).toBe('the lease ends before the pass could renew it');
     expect(remainingAtAbort).toBeGreaterThan(0);
     expect(remainingAtAbort).toBeLessThanOrEqual(TTL / 4);
@@ -118,7 +109,7 @@ function leaseSuite(open: () => Promise<Database>) {
       mine,
       60_000,
       async (signal) => {
-        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        await whenAborted(signal);
         ended = true;
       },
       () => undefined,

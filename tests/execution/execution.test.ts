@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   concat,
   Contract,
-  getCreateAddress,
+  ContractFactory,
   Interface,
   parseEther,
   Signature,
@@ -16,23 +16,19 @@ import {
 import { actionsHash } from '../../server/messages/digest.js';
 import request from 'supertest';
 import { ANCHOR_CLOCK_TOLERANCE_SECONDS } from '../../server/audit/anchors.js';
-import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js';
+import { relayerPass } from '../../server/execution/relayer.js';
 import { spaceRules } from '../../server/spaces/rules.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
-import { connectExecutor, deployExecutor } from '../../scripts/lib/executor.js';
+import { connectExecutor } from '../../scripts/lib/executor.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
 import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
-import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+import { CHAIN_ID, EXECUTOR, startExecutionStack, type ExecutionStack } from '../support/execution-stack.js';
+import { TEST_SPACE } from '../support/stack.js';
 
 // A technical proposal that moves treasury funds and calls a target contract goes all the way:
 // proposed, supported, voted, passed, attested (by the service and by an external attestor who audits
 // first), queued, and executed by the relayer after the timelock — once, with two relayers running.
 
-const CHAIN_ID = 31337;
-// The service attests with a key of its own, apart from its receipt and relayer keys.
-const SERVICE_ATTESTOR_KEY = Wallet.createRandom().privateKey;
-const deployer = devWallet(8); // its first transaction deploys the executor, at a known address
-const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
 const externalAttestor = devWallet(7);
 /** secp256k1's group order, to forge the high-s twin of a signature. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -42,74 +38,32 @@ const medium = devWallet(2);
 const beneficiary = devWallet(9);
 const DELAY = 3600;
 
-let stack: TestStack;
+let stack: ExecutionStack;
 let target: Contract;
 
 beforeAll(async () => {
-  stack = await startTestStack(
-    {
-      SERVICE_ATTESTOR_PRIVATE_KEY: SERVICE_ATTESTOR_KEY,
-      RELAYER_PRIVATE_KEY: devWallet(5).privateKey,
-      RATE_LIMIT_ADDRESS_PER_MINUTE: '1000',
-    },
-    [{ ...ANCHORED_TEST_SPACE, executor: EXECUTOR }],
-    { workers: false },
-  );
-  const signer = deployer.connect(stack.provider);
-  const { address } = await deployExecutor(signer, {
-    attestors: [new Wallet(SERVICE_ATTESTOR_KEY).address, externalAttestor.address],
+  stack = await startExecutionStack({
+    attestors: [externalAttestor.address],
     threshold: 2,
     delay: DELAY,
-    gracePeriod: 7 * 24 * 3600,
-    guardian: devWallet(6).address,
-    // The treasury accepts outcomes decided under the test space's rules (which name this executor).
-    rulesDigest: spaceRules(stack.service.spaces.get('test')!).digest,
+    treasury: '100',
   });
-  expect(address).toBe(EXECUTOR);
-  await (
-    await devWallet(4)
-      .connect(stack.provider)
-      .sendTransaction({ to: EXECUTOR, value: parseEther('100') })
-  ).wait();
   const artifact = await getCompiledContract('GovernedTarget', { files: ['test/GovernedTarget.sol'] });
-  const deployed = await new (await import('ethers')).ContractFactory(
+  const deployed = await new ContractFactory(
     artifact.abi,
     artifact.bytecode,
     devWallet(4).connect(stack.provider),
   ).deploy();
   await deployed.waitForDeployment();
   target = new Contract(await deployed.getAddress(), artifact.abi, stack.provider);
-  // The service's clock catches up with the chain's: proposals are received after the executor exists,
-  // as the audit asks the executor for its rules at the block when the proposal was received.
-  await stack.advance(1);
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
 const api = () => request(stack.service.url);
-const clockMs = () => stack.clock.now * 1000;
-
-async function send(wallet: HDNodeWallet, primaryType: 'Support' | 'Vote', fields: Record<string, unknown>) {
-  const envelope = await signWithEthers(wallet, CHAIN_ID, primaryType, {
-    from: wallet.address,
-    space: 'test',
-    timestamp: stack.clock.now,
-    ...fields,
-  });
-  await api().post('/api/messages').send(envelope).expect(200);
-}
-
-function relayer(wallet: HDNodeWallet): RelayerDeps {
-  return {
-    db: stack.service.db,
-    chain: stack.service.chain,
-    wallet: wallet.connect(stack.provider),
-    attestor: new Wallet(SERVICE_ATTESTOR_KEY),
-    clock: clockMs,
-    sendTimeoutMs: 60_000,
-  };
-}
+const send: ExecutionStack['send'] = (...args) => stack.send(...args);
+const relayer = (wallet: HDNodeWallet) => stack.relayer({ wallet: wallet.connect(stack.provider) });
 
 describe('executing a passed technical proposal', () => {
   it('moves treasury funds and calls a target, after attestations and the timelock, exactly once', async () => {
@@ -155,7 +109,7 @@ describe('executing a passed technical proposal', () => {
     // The result is written once the anchor that closes the vote is made, a clock tolerance after it.
     await stack.advance(TEST_SPACE.votingPeriodSeconds + ANCHOR_CLOCK_TOLERANCE_SECONDS);
     await stack.service.schedulerPass();
-    await pinPass(stack.service.db, stack.service.ipfs, clockMs);
+    await pinPass(stack.service.db, stack.service.ipfs, () => stack.clock.now * 1000);
     expect((await api().get(`/api/proposals/${id}`)).body.state).toBe('Passed');
     const resultCid = (await api().get(`/api/proposals/${id}`)).body.result.cid as string;
     const resultDocument = (await api().get(`/ipfs/${resultCid}`).expect(200)).body as {
@@ -179,7 +133,7 @@ describe('executing a passed technical proposal', () => {
     let attestations = (await api().get(`/api/proposals/${id}/attestations`)).body.attestations as {
       attestor: string;
     }[];
-    expect(attestations.map((a) => a.attestor)).toEqual([new Wallet(SERVICE_ATTESTOR_KEY).address]);
+    expect(attestations.map((a) => a.attestor)).toEqual([stack.serviceAttestor.address]);
 
     // Someone who is not an attestor is refused, on the server as the contract would.
     const stranger = devWallet(3);

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   concat,
-  getCreateAddress,
   Interface,
   JsonRpcProvider,
   makeError,
@@ -18,47 +17,30 @@ import { relayerPass, type RelayerDeps } from '../../server/execution/relayer.js
 import { inFlightSchema, type InFlight } from '../../server/execution/send.js';
 import { pinPass } from '../../server/ipfs/pin-worker.js';
 import { spaceRules } from '../../server/spaces/rules.js';
-import { connectExecutor, deployExecutor, EXECUTOR_ABI, signOutcome } from '../../scripts/lib/executor.js';
+import { EXECUTOR_ABI, signOutcome } from '../../scripts/lib/executor.js';
+import { CHAIN_ID, EXECUTOR, RELAYER, startExecutionStack, type ExecutionStack } from '../support/execution-stack.js';
 import { devWallet, proposalMessage, signWithEthers } from '../support/signing.js';
-import { ANCHORED_TEST_SPACE, startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js';
+import { TEST_SPACE } from '../support/stack.js';
 
 // The relayer against what a real chain and a real operator throw at it: a transaction that is never
 // mined (replaced at the same nonce for more, seen through by whoever runs next), an attestor removed
 // after it attested (left out; the others queue). The unfunded key, two relayers at once, a bad-v
 // attestation and an idle chain are in execution.test.ts.
 
-const CHAIN_ID = 31337;
-const SERVICE_ATTESTOR_KEY = Wallet.createRandom().privateKey;
-const deployer = devWallet(8);
-const EXECUTOR = getCreateAddress({ from: deployer.address, nonce: 0 });
 const attestorA = Wallet.createRandom();
 const attestorB = Wallet.createRandom();
-const relayerWallet = devWallet(5);
+const relayerWallet = RELAYER;
 const beneficiary = Wallet.createRandom().address;
-const DELAY = 3600;
 
-let stack: TestStack;
+let stack: ExecutionStack;
 
 beforeAll(async () => {
-  stack = await startTestStack(
-    { SERVICE_ATTESTOR_PRIVATE_KEY: SERVICE_ATTESTOR_KEY, RATE_LIMIT_ADDRESS_PER_MINUTE: '1000' },
-    [{ ...ANCHORED_TEST_SPACE, executor: EXECUTOR }],
-    { workers: false },
-  );
-  await deployExecutor(deployer.connect(stack.provider), {
-    attestors: [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address, attestorB.address],
+  stack = await startExecutionStack({
+    attestors: [attestorA.address, attestorB.address],
     threshold: 2,
-    delay: DELAY,
-    gracePeriod: 7 * 24 * 3600,
-    guardian: devWallet(6).address,
-    rulesDigest: spaceRules(stack.service.spaces.get('test')!).digest,
+    delay: 3600,
+    treasury: '10',
   });
-  await (
-    await devWallet(4)
-      .connect(stack.provider)
-      .sendTransaction({ to: EXECUTOR, value: parseEther('10') })
-  ).wait();
-  await stack.advance(1);
 });
 afterAll(async () => {
   // Whatever a test left, the chain mines again for the next suite's sake.
@@ -67,29 +49,9 @@ afterAll(async () => {
 });
 
 const api = () => request(stack.service.url);
-const executor = () => connectExecutor(EXECUTOR, stack.provider);
-
-function relayer(options: Partial<RelayerDeps> = {}): RelayerDeps {
-  return {
-    db: stack.service.db,
-    chain: stack.service.chain,
-    wallet: relayerWallet.connect(stack.provider),
-    attestor: new Wallet(SERVICE_ATTESTOR_KEY),
-    clock: () => stack.clock.now * 1000,
-    sendTimeoutMs: 60_000,
-    ...options,
-  };
-}
-
-async function send(wallet: HDNodeWallet, primaryType: 'Support' | 'Vote', fields: Record<string, unknown>) {
-  const envelope = await signWithEthers(wallet, CHAIN_ID, primaryType, {
-    from: wallet.address,
-    space: 'test',
-    timestamp: stack.clock.now,
-    ...fields,
-  });
-  await api().post('/api/messages').send(envelope).expect(200);
-}
+const executor = () => stack.executor();
+const relayer = (overrides: Partial<RelayerDeps> = {}) => stack.relayer(overrides);
+const send: ExecutionStack['send'] = (...args) => stack.send(...args);
 
 /** A technical proposal paying `value` IOTX to the beneficiary, passed and its result written. */
 async function passedProposal(title: string, value: string): Promise<string> {
@@ -208,7 +170,7 @@ describe('relayer faults', () => {
     const id = await passedProposal('Removed attestor', '1');
     // All three attest (the service's own attestation comes with the relayer's first pass).
     await attest(id, [attestorA, attestorB]);
-    const all = [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address, attestorB.address].sort();
+    const all = [stack.serviceAttestor.address, attestorA.address, attestorB.address].sort();
     // The one the relayer would take first is removed (it takes the current ones in address order).
     const removed = all[0]!;
     await asExecutor(executor().interface.encodeFunctionData('removeAttestor', [removed]));
@@ -316,9 +278,7 @@ describe('relayer faults', () => {
     });
     expect(row.signature).toBe(genuine.serialized);
     expect(await relayerPass(relayer())).toEqual({ queued: 1, executed: 0 });
-    expect((await queuedSigners(id)).sort()).toEqual(
-      [new Wallet(SERVICE_ATTESTOR_KEY).address, attestorA.address].sort(),
-    );
+    expect((await queuedSigners(id)).sort()).toEqual([stack.serviceAttestor.address, attestorA.address].sort());
   });
 
   it('leaves a step to another relayer key whose transaction for it is in flight', async () => {
