@@ -173,7 +173,11 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     error NotGuardian(address caller);
     /// @notice What `measureGas` always reverts with: for each call made, in order, whether it succeeded
     /// and the gas it took. Shorter than the calls given when one failed: the later ones were not made.
+    /// An entry with success false and 0 gas used is a call not made because less gas was left than
+    /// its limit needs (a call made always uses some gas).
     error GasMeasured(bool[] success, uint256[] gasUsed);
+    /// @notice `measureGas` was given a gas limit list that is neither empty nor one entry per call.
+    error GasLimitsMismatch(uint256 calls, uint256 gasLimits);
     /// @notice A parameter change not made by an executed proposal of this executor.
     error OnlyThroughProposal(address caller);
     error ZeroAddress();
@@ -334,16 +338,29 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
     }
 
     /// @notice For `eth_call` only: makes the calls in order, each as `execute` makes an action's call
-    /// (from this contract, with its balance, under the same reentrancy guard, through the same `_call`)
-    /// with all the gas left, then reverts with `GasMeasured`, so it changes nothing. In order, because
-    /// `execute` runs each action on the state the earlier ones leave: a call can cost more after them
-    /// (a parameter they raise, a slot they warm or fill), and a floor measured alone would starve it. It
-    /// stops after the first call that fails, since `execute` would revert there and never make the
-    /// later ones. An honest client signs each action's gas floor from the gas used here (Safe's
-    /// `requiredTxGas` does the same), never from the least gas at which the call does not revert: for a
-    /// target that catches the failure of an inner call, that is exactly the amount that starves it.
+    /// (from this contract, with its balance, under the same reentrancy guard, through the same `_call`),
+    /// then reverts with `GasMeasured`, so it changes nothing. In order, because `execute` runs each
+    /// action on the state the earlier ones leave: a call can cost more after them (a parameter they
+    /// raise, a slot they warm or fill), and a floor measured alone would starve it. It stops after the
+    /// first call that fails, since `execute` would revert there and never make the later ones.
+    /// An honest client starts each action's gas floor from the gas its call uses here with all the gas
+    /// left (Safe's `requiredTxGas` does the same), never from the least gas at which the call does not
+    /// revert: for a target that catches the failure of an inner call, that is exactly the amount that
+    /// starves it. But gas used is not gas required: a target that keeps gas back before an inner call
+    /// whose failure it swallows (`inner{gas: gasleft() - reserve}`, a bridge that forwards all but a
+    /// reserve, a branch on `gasleft()`) uses little with ample gas and does something else when given
+    /// only that little. So a floor is checked by measuring again with `gasLimits`: each call then gets
+    /// exactly its floor, as `execute` gives it at the gas limit that leaves it just its floor, and the
+    /// floor stands only if the call behaves there as with ample gas (succeeds, using the same gas).
     /// @param calls The proposal's actions, in order, without their gas floors.
-    function measureGas(Call[] calldata calls) external nonReentrant {
+    /// @param gasLimits Empty: every call gets all the gas left (EIP-150 keeps 1/64). Otherwise one
+    /// entry per call: 0 for all the gas left, or exactly that much gas. A call that cannot get it (less
+    /// than `CALL_OVERHEAD` plus the limit plus EIP-150's 1/64 is left) is not made: its entry is
+    /// success false with 0 gas used (a call made always uses some), and the measurement ends there.
+    function measureGas(Call[] calldata calls, uint256[] calldata gasLimits) external nonReentrant {
+        if (gasLimits.length != 0 && gasLimits.length != calls.length) {
+            revert GasLimitsMismatch(calls.length, gasLimits.length);
+        }
         bool[] memory success = new bool[](calls.length);
         uint256[] memory gasUsed = new uint256[](calls.length);
         uint256 made = 0;
@@ -351,8 +368,21 @@ contract GovernanceExecutor is EIP712, ReentrancyGuard, ERC721Holder, ERC1155Hol
             Call calldata c = calls[made];
             // Copied to memory first, as `execute` does, so that only the call itself is measured.
             bytes memory input = c.data;
+            uint256 gasLimit = gasleft();
+            if (gasLimits.length != 0 && gasLimits[made] != 0) {
+                gasLimit = gasLimits[made];
+                // As `execute` checks a floor: what is left bounds the call's cost and EIP-150's 1/64.
+                uint256 available = gasleft();
+                uint256 atCall = available > CALL_OVERHEAD ? available - CALL_OVERHEAD : 0;
+                if (atCall - atCall / 64 < gasLimit) {
+                    // Not made, rather than given less: its entry stays success false with 0 gas used.
+                    made++;
+                    break;
+                }
+            }
+            // Measured the same way whatever the limit, so that a call that behaves alike uses alike.
             uint256 before = gasleft();
-            bool ok = _call(c.to, c.value, input, gasleft());
+            bool ok = _call(c.to, c.value, input, gasLimit);
             gasUsed[made] = before - gasleft();
             success[made] = ok;
             made++;

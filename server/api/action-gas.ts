@@ -21,10 +21,11 @@ const MAX_WAITING_MEASUREMENTS = 10;
 /**
  * POST /api/spaces/:id/action-gas {actions: [{to, value, data}]}: the gas floor to sign for each action
  * (server/execution/gas.ts), measured by the space's executor with the actions in order, as execute
- * runs them. A request costs the node one call of up to AMPLE_GAS, and its actions are counted per IP
- * address, an IP address has one request measured at a time (429 beyond), and the service measures one
- * request at a time (503 busy when ten are waiting): the node never runs more than one measurement at
- * once.
+ * runs them, and checked by making the calls again, each given just its floor. A request costs the node
+ * two calls of up to AMPLE_GAS (the measurement and the check), and up to MAX_CHECK_ROUNDS checks in
+ * all when a call needs more gas than it uses; its actions are counted per IP address, an IP address
+ * has one request measured at a time (429 beyond), and the service measures one request at a time (503
+ * busy when ten are waiting): the node never runs more than one measurement at once.
  */
 export function actionGasRouter(deps: { spaces: Map<string, Space>; chain: Chain; gasLimiter: RateLimiter }): Router {
   const router = Router();

@@ -2,13 +2,15 @@
 // answers: the lowest gas at which a call does not revert (eth_estimateGas) starves a target that
 // swallows the failure of an inner call, so a proposal signed with it would burn without its effect.
 // The floor is measured by the executor's own measureGas (an eth_call that reverts with the gas used),
-// so it is the executor that calls, with its balance, and a hostile target costs one bounded call. The
-// actions are measured in order, each after the earlier ones, because that is how execute runs them:
-// an action that costs more after them would otherwise get a floor that starves it.
+// so it is the executor that calls, with its balance, and a hostile target costs a bounded number of
+// bounded calls. The actions are measured in order, each after the earlier ones, because that is how
+// execute runs them: an action that costs more after them would otherwise get a floor that starves it.
+// And each floor is checked by making the calls again, each given just its floor: a target that keeps
+// gas back before a swallowed inner call uses little, but needs more, and gets a floor it needs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Contract, ContractFactory, parseEther } from 'ethers';
 import request from 'supertest';
-import { suggestedGasFloor } from '../../server/execution/gas.js';
+import { AMPLE_GAS, suggestedGasFloor } from '../../server/execution/gas.js';
 import { getCompiledContract } from '../../scripts/lib/solidity.js';
 import { deployTestExecutor, TEST_EXECUTOR } from '../support/executor.js';
 import { devWallet } from '../support/signing.js';
@@ -17,6 +19,8 @@ import { startTestStack, TEST_SPACE, type TestStack } from '../support/stack.js'
 const EXECUTOR = TEST_EXECUTOR;
 /** A space that names an executor address where nothing is deployed. */
 const EMPTY_EXECUTOR = '0x000000000000000000000000000000000000dEaD';
+/** ReservingTarget.RESERVE: the gas its `run()` keeps back from its inner call. */
+const RESERVE = 100_000n;
 
 /** A transaction's own cost before its call runs: 21,000 plus 16 per non-zero and 4 per zero calldata byte. */
 function intrinsicGas(data: string): bigint {
@@ -30,6 +34,11 @@ describe('POST /api/spaces/:id/action-gas', () => {
   let targetAddress: string;
   /** contracts/test/SequenceTarget.sol: `run()` costs what an earlier `setWork(n)` made it cost. */
   let sequence: Contract;
+  /**
+   * contracts/test/ReservingTarget.sol: `run()` keeps 100,000 gas back before an inner call whose
+   * failure it swallows; `runIfAbove(least)` counts only with more than `least` gas left.
+   */
+  let reserving: Contract;
 
   beforeAll(async () => {
     stack = await startTestStack({ RATE_LIMIT_GAS_PER_MINUTE: '7' }, [
@@ -55,6 +64,18 @@ describe('POST /api/spaces/:id/action-gas', () => {
     ).deploy();
     await sequenceDeployed.waitForDeployment();
     sequence = new Contract(await sequenceDeployed.getAddress(), sequenceArtifact.abi, stack.provider);
+    const reservingArtifact = await getCompiledContract('ReservingTarget', { files: ['test/ReservingTarget.sol'] });
+    const reservingDeployed = await new ContractFactory(
+      reservingArtifact.abi,
+      reservingArtifact.bytecode,
+      devWallet(3).connect(stack.provider),
+    ).deploy();
+    await reservingDeployed.waitForDeployment();
+    reserving = new Contract(
+      await reservingDeployed.getAddress(),
+      reservingArtifact.abi,
+      devWallet(3).connect(stack.provider),
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -154,6 +175,68 @@ describe('POST /api/spaces/:id/action-gas', () => {
       error: expect.stringMatching(/fails when the executor .* makes it now after the earlier actions/),
     });
     expect(await stack.provider.getBalance(EXECUTOR)).toBe(parseEther('10'));
+  });
+
+  it('checks each floor by making the call again with just that gas: a target that keeps gas back gets what it needs, not what it uses', async () => {
+    stack.clock.now += 60;
+    const to = await reserving.getAddress();
+    const record = { to: targetAddress, value: '0', data: target.interface.encodeFunctionData('record', [1]) };
+    const run = { to, value: '0', data: reserving.interface.encodeFunctionData('run', []) };
+    const runIfAbove = { to, value: '0', data: reserving.interface.encodeFunctionData('runIfAbove', [200_000]) };
+    const res = await suggest([record, run, runIfAbove]).expect(200);
+    const [plain, reserved, branching] = res.body.actions as { ok: true; gasUsed: string; gas: string }[];
+    expect(res.body.actions).toEqual([
+      { ok: true, gasUsed: expect.any(String), gas: expect.any(String) },
+      { ok: true, gasUsed: expect.any(String), gas: expect.any(String) },
+      { ok: true, gasUsed: expect.any(String), gas: expect.any(String) },
+    ]);
+    // A plain target does at its floor what it does with ample gas: the floor is the gas used plus a quarter.
+    expect(BigInt(plain!.gas)).toBe(suggestedGasFloor(BigInt(plain!.gasUsed)));
+    // run() uses a few tens of thousands with ample gas, but needs its 100,000 kept back and its inner
+    // call's storage write (over 20,000) on top: its floor is that, not the gas used plus a quarter.
+    expect(BigInt(reserved!.gasUsed)).toBeLessThan(50_000n);
+    expect(BigInt(reserved!.gas)).toBeGreaterThan(100_000n + 20_000n);
+    // runIfAbove(200000) likewise: its floor keeps more than 200,000 for its test.
+    expect(BigInt(branching!.gasUsed)).toBeLessThan(50_000n);
+    expect(BigInt(branching!.gas)).toBeGreaterThan(200_000n);
+
+    // On chain: a transaction that gives run() more than its used-gas floor, but only a little more than
+    // its reserve, starves its inner call, which is swallowed (the transaction succeeds, nothing counted);
+    // one that gives it the checked floor counts.
+    const usedFloor = suggestedGasFloor(BigInt(reserved!.gasUsed));
+    expect(usedFloor).toBeLessThan(RESERVE + 10_000n);
+    const starved = await (
+      await reserving.getFunction('run')({ gasLimit: intrinsicGas(run.data) + RESERVE + 10_000n })
+    ).wait();
+    expect(starved.status).toBe(1);
+    expect(await reserving.getFunction('runs')()).toBe(0n);
+    const fed = await (
+      await reserving.getFunction('run')({ gasLimit: intrinsicGas(run.data) + BigInt(reserved!.gas) })
+    ).wait();
+    expect(fed.status).toBe(1);
+    expect(await reserving.getFunction('runs')()).toBe(1n);
+  });
+
+  it('gives no floor for a call that no gas a measurement can give does what it does with ample gas, and checks the later ones', async () => {
+    stack.clock.now += 60;
+    const to = await reserving.getAddress();
+    // With ample gas the call gets about 9,810,000 (63/64 of what the measurement has left) and counts;
+    // given a limit, the most measureGas can give it is about 60,000 less (a call's overhead): it never does.
+    const greedy = { to, value: '0', data: reserving.interface.encodeFunctionData('runIfAbove', [9_785_000]) };
+    const record = { to: targetAddress, value: '0', data: target.interface.encodeFunctionData('record', [1]) };
+    const res = await suggest([greedy, record]).expect(200);
+    expect(res.body.actions[0]).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        new RegExp(
+          `^the call behaves differently with less gas than ${AMPLE_GAS.toLocaleString('en-US')}: .*type a floor yourself$`,
+        ),
+      ),
+    });
+    const [, later] = res.body.actions as { ok: true; gasUsed: string; gas: string }[];
+    expect(later).toMatchObject({ ok: true });
+    expect(BigInt(later!.gas)).toBe(suggestedGasFloor(BigInt(later!.gasUsed)));
+    expect(await reserving.getFunction('ampleRuns')()).toBe(0n);
   });
 
   it('refuses a space without an executor, or whose executor is not deployed, with a code of its own', async () => {

@@ -941,7 +941,7 @@ describe('GovernanceExecutor', () => {
      * What an honest client signs for each action (server/execution/gas.ts, as POST action-gas answers):
      * the gas its call used when the executor's measureGas made the calls in order, plus a quarter.
      */
-    async function honestGas(actions: ExecutorAction[]): Promise<{ gasUsed: bigint; floor: bigint }[]> {
+    async function suggested(actions: ExecutorAction[]) {
       const gasChain = {
         provider,
         chainId: chain.chainId,
@@ -949,8 +949,11 @@ describe('GovernanceExecutor', () => {
         headBlock: () => provider.getBlockNumber(),
       };
       const calls = actions.map((a) => ({ to: a.to, value: a.value.toString(), data: hexlify(a.data) }));
-      const suggestions = await suggestGas(gasChain, executorAddress, calls);
-      return suggestions.map((suggestion) => {
+      return suggestGas(gasChain, executorAddress, calls);
+    }
+    /** The same for targets whose gas used is their gas required: the floor checked at it stands. */
+    async function honestGas(actions: ExecutorAction[]): Promise<{ gasUsed: bigint; floor: bigint }[]> {
+      return (await suggested(actions)).map((suggestion) => {
         if (!suggestion.ok) throw new Error(`not measured: ${suggestion.error}`);
         expect(BigInt(suggestion.gas)).toBe(suggestedGasFloor(BigInt(suggestion.gasUsed)));
         return { gasUsed: BigInt(suggestion.gasUsed), floor: BigInt(suggestion.gas) };
@@ -1053,9 +1056,9 @@ describe('GovernanceExecutor', () => {
       const runs = () => contract.getFunction('runs')() as Promise<bigint>;
       return { address, contract, call, runs };
     }
-    /** Decodes what measureGas reverts with when called by eth_call with `calls`. */
-    async function measure(calls: { to: string; value: bigint; data: string }[]) {
-      const data = executorErrors.encodeFunctionData('measureGas', [calls]);
+    /** Decodes what measureGas reverts with when called by eth_call with `calls` (and `gasLimits`). */
+    async function measure(calls: { to: string; value: bigint; data: string }[], gasLimits: bigint[] = []) {
+      const data = executorErrors.encodeFunctionData('measureGas', [calls, gasLimits]);
       const revert = await provider.call({ to: executorAddress, data, gasLimit: AMPLE_GAS }).then(
         () => undefined,
         (error: unknown) => revertData(error),
@@ -1164,6 +1167,142 @@ describe('GovernanceExecutor', () => {
       expect(await seq.runs()).toBe(1n);
       expect(await seq.contract.getFunction('work')()).toBe(40n);
     });
+
+    /**
+     * A fresh ReservingTarget (contracts/test/ReservingTarget.sol), whose gas used is not its gas
+     * required: `run()` keeps 100,000 gas back before an inner call whose failure it swallows, and
+     * `runIfAbove(200000)` counts only with more than 200,000 gas left.
+     */
+    async function reservingTarget() {
+      const artifact = await getCompiledContract('ReservingTarget', { files: ['test/ReservingTarget.sol'] });
+      const deployed = await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy();
+      await deployed.waitForDeployment();
+      const address = await deployed.getAddress();
+      const contract = new Contract(address, artifact.abi, deployer);
+      /** The action calling `run()` or `runIfAbove(200000)` on it, with no floor yet. */
+      const call = (fn: 'run' | 'runIfAbove'): ExecutorAction => ({
+        to: address,
+        value: 0n,
+        data: contract.interface.encodeFunctionData(fn, fn === 'run' ? [] : [200_000]),
+        gas: 0n,
+      });
+      /** The effect of `fn`: how many times it did its work. */
+      const effect = (fn: 'run' | 'runIfAbove') => () =>
+        contract.getFunction(fn === 'run' ? 'runs' : 'ampleRuns')() as Promise<bigint>;
+      return { address, contract, call, effect };
+    }
+    const plainCall = (a: ExecutorAction) => ({ to: a.to, value: BigInt(a.value), data: hexlify(a.data) });
+    /** The two ReservingTarget calls, and the gas each keeps back or tests for. */
+    const RESERVING = [
+      ['run()', 'keeps 100,000 gas back from its inner call', 'run', 100_000n],
+      ['runIfAbove(200000)', 'counts only with over 200,000 gas left', 'runIfAbove', 200_000n],
+    ] as const;
+
+    it('measureGas with gas limits gives each call exactly its limit (0: all the gas left), and says when it cannot', async () => {
+      const reserving = await reservingTarget();
+      const run = plainCall(reserving.call('run'));
+      const branch = plainCall(reserving.call('runIfAbove'));
+      const ample = await measure([run, branch]);
+      expect(ample.success).toEqual([true, true]);
+      // With ample gas each uses far less than it keeps back or tests for.
+      expect(ample.gasUsed[0]!).toBeLessThan(100_000n);
+      expect(ample.gasUsed[1]!).toBeLessThan(100_000n);
+      // Limits of 0 are all the gas left: the same measurement.
+      expect(await measure([run, branch], [0n, 0n])).toEqual(ample);
+      // Given its floor from the gas it used, run() cannot keep its reserve back (gasleft() - 100,000
+      // underflows): it reverts. Given a little more than its reserve, its inner call starves,
+      // swallowed: it succeeds without its effect, using other gas.
+      expect((await measure([run], [suggestedGasFloor(ample.gasUsed[0]!)])).success).toEqual([false]);
+      const starved = await measure([run], [110_000n]);
+      expect(starved.success).toEqual([true]);
+      expect(starved.gasUsed[0]).not.toBe(ample.gasUsed[0]);
+      // Exactly its limit: runIfAbove(200000) counts given 1,000 gas more than it tests for, not given just that
+      // (the few hundred spent before its test leave it less than 200,000).
+      const branchAlone = await measure([branch]);
+      expect(await measure([branch], [201_000n])).toEqual(branchAlone);
+      const skipped = await measure([branch], [200_000n]);
+      expect(skipped.success).toEqual([true]);
+      expect(skipped.gasUsed[0]!).toBeLessThan(branchAlone.gasUsed[0]! - 20_000n);
+      // A limit the gas left cannot give (with the call's overhead and EIP-150's 1/64) is not made:
+      // success false with 0 gas used, and the measurement ends there.
+      expect(await measure([branch, run, branch], [0n, AMPLE_GAS, 0n])).toEqual({
+        success: [true, false],
+        gasUsed: [branchAlone.gasUsed[0], 0n],
+      });
+      // Neither empty nor one limit per call: refused.
+      const data = executorErrors.encodeFunctionData('measureGas', [[run], [0n, 0n]]);
+      const refused = await provider.call({ to: executorAddress, data, gasLimit: AMPLE_GAS }).then(
+        () => undefined,
+        (error: unknown) => revertData(error),
+      );
+      const error = executorErrors.parseError(refused!);
+      expect([error?.name, [...(error?.args ?? [])]]).toEqual(['GasLimitsMismatch', [1n, 2n]]);
+      expect(await reserving.effect('run')()).toBe(0n);
+      expect(await reserving.effect('runIfAbove')()).toBe(0n);
+    });
+
+    it.each(RESERVING)(
+      '[%s], which %s: the floor from the gas it used with ample gas is one a gas limit starves (the attack)',
+      async (_label, _what, fn, _needs) => {
+        const reserving = await reservingTarget();
+        const call = reserving.call(fn);
+        // The floor from the gas used alone (what suggestGas answered before it checked its floors).
+        const ample = await measure([plainCall(call)]);
+        const actions = [{ ...call, gas: suggestedGasFloor(ample.gasUsed[0]!) }];
+        const { proposalId } = await queued(actions);
+        await increaseTime(DELAY);
+        const relayerLimit = executeGasLimit(actions);
+        const seen = new Set<string>();
+        for (const gasLimit of limits(relayerLimit - 50_000n, relayerLimit + 300_000n, 5_000n)) {
+          const result = await executeAt(proposalId, actions, gasLimit, reserving.effect(fn));
+          seen.add(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
+        }
+        // Burned: executed, but its work was never done.
+        expect(seen).toContain('executed, 0 run');
+        expect(seen).toContain('executed, 1 run');
+      },
+    );
+
+    it.each(RESERVING)(
+      '[%s], which %s: with the floor suggestGas checked at that gas, every gas limit from the least to ample either reverts or does its work',
+      async (_label, _what, fn, needs) => {
+        const reserving = await reservingTarget();
+        const call = reserving.call(fn);
+        const [suggestion] = await suggested([call]);
+        if (!suggestion?.ok) throw new Error(`not measured: ${suggestion?.error}`);
+        const gasUsed = BigInt(suggestion.gasUsed);
+        const floor = BigInt(suggestion.gas);
+        // gasUsed is what it used with ample gas; the floor is what it needs, raised past that and its margin.
+        expect(gasUsed).toBe((await measure([plainCall(call)])).gasUsed[0]);
+        expect(floor).toBeGreaterThan(suggestedGasFloor(gasUsed));
+        expect(floor).toBeGreaterThan(needs + 20_000n);
+        // Given exactly its floor it does what it does with ample gas.
+        expect(await measure([plainCall(call)], [floor])).toEqual({ success: [true], gasUsed: [gasUsed] });
+        const actions = [{ ...call, gas: floor }];
+        const { proposalId } = await queued(actions);
+        await increaseTime(DELAY);
+        // From below the floor (every limit there reverts) past what the relayer sends, by 5,000, then
+        // on by 20,000 and to ample by 500,000.
+        const relayerLimit = executeGasLimit(actions);
+        const sweep = [
+          ...limits(floor - 50_000n, relayerLimit + 100_000n, 5_000n),
+          ...limits(relayerLimit + 120_000n, relayerLimit + 1_000_000n, 20_000n),
+          ...limits(relayerLimit + 1_500_000n, AMPLE_GAS, 500_000n),
+        ];
+        const outcomes: string[] = [];
+        for (const gasLimit of sweep) {
+          const result = await executeAt(proposalId, actions, gasLimit, reserving.effect(fn));
+          // Never executed without its work.
+          expect([gasLimit, result]).not.toEqual([gasLimit, { outcome: 'executed', recorded: 0n }]);
+          outcomes.push(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
+        }
+        // It reverts below some limit and does its work from there on: the least that does not revert was swept.
+        const first = outcomes.indexOf('executed, 1 run');
+        expect(first).toBeGreaterThan(0);
+        expect(outcomes.slice(0, first).every((o) => o === 'reverted')).toBe(true);
+        expect(outcomes.slice(first).every((o) => o === 'executed, 1 run')).toBe(true);
+      },
+    );
   });
 
   // ------------------------------------------------------------------------------ roles

@@ -39,7 +39,8 @@ interface Review {
 
 /**
  * The actions with a gas floor each: the author's, or the service's suggestion (the gas the call used
- * with ample gas, made by the executor's measureGas after the earlier actions, plus a margin:
+ * with ample gas, made by the executor's measureGas after the earlier actions, plus a margin, checked
+ * by making the call again with just that gas, and raised when it needs more than it uses:
  * server/execution/gas.ts). Every action is sent, even those with a floor typed, because they are
  * measured in order as execute runs them: an action can cost more after the earlier ones.
  */
@@ -61,8 +62,13 @@ async function withGasFloors(
       throw new ApiError(422, 'gas_unknown', `Action ${i + 1}: ${suggestion.error}; type its gas floor`);
     }
     filled[i] = { ...filled[i]!, gas: suggestion.gas };
+    const used = Number(suggestion.gasUsed).toLocaleString('en-US');
+    // The floor is the gas used plus a quarter (at least 10,000) unless the check at it raised it.
+    const margin = BigInt(suggestion.gasUsed) / 4n > 10_000n ? BigInt(suggestion.gasUsed) / 4n : 10_000n;
     notes[i] =
-      `suggested: it used ${Number(suggestion.gasUsed).toLocaleString('en-US')} gas with ample gas, plus a quarter`;
+      BigInt(suggestion.gas) === BigInt(suggestion.gasUsed) + margin
+        ? `suggested: it used ${used} gas with ample gas, plus a quarter`
+        : `suggested: it used ${used} gas with ample gas, but needs more to do the same: checked at this floor`;
   });
   return { actions: filled, notes };
 }
@@ -485,7 +491,8 @@ function ActionBuilder({
               />
               <span className="hint">
                 The least gas the call must receive when executed. Empty: the service runs the call from the executor
-                after the earlier actions, as execution will, with ample gas and suggests what it used plus a quarter.
+                after the earlier actions, as execution will, with ample gas and suggests what it used plus a quarter,
+                checked by running it again with just that (more when it needs more than it uses).
               </span>
             </label>
             <div className="segmented" role="radiogroup" aria-label={`Action ${i + 1} data`}>
