@@ -989,6 +989,28 @@ describe('GovernanceExecutor', () => {
       for (let limit = from; limit <= to; limit += step) all.push(limit);
       return all;
     };
+    /**
+     * Executes at every gas limit of `sweep` (each undone after): never executed without its effect,
+     * reverted below some limit and executed with the effect from there on, the least limit that does
+     * not revert inside the sweep.
+     */
+    async function expectNoBurn(
+      sweep: bigint[],
+      proposalId: string,
+      actions: ExecutorAction[],
+      effect: () => Promise<bigint>,
+    ) {
+      const outcomes: string[] = [];
+      for (const gasLimit of sweep) {
+        const result = await executeAt(proposalId, actions, gasLimit, effect);
+        expect([gasLimit, result]).not.toEqual([gasLimit, { outcome: 'executed', recorded: 0n }]);
+        outcomes.push(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
+      }
+      const first = outcomes.indexOf('executed, 1 run');
+      expect(first).toBeGreaterThan(0);
+      expect(outcomes.slice(0, first).every((o) => o === 'reverted')).toBe(true);
+      expect(outcomes.slice(first).every((o) => o === 'executed, 1 run')).toBe(true);
+    }
 
     it('without a floor, some gas limit executes a swallowing target without its effect: the attack', async () => {
       const actions = [swallowing(7, 0n)];
@@ -1149,18 +1171,8 @@ describe('GovernanceExecutor', () => {
         ...limits(sum - 100_000n, relayerLimit + 500_000n, 10_000n),
         ...limits(relayerLimit + 1_000_000n, AMPLE_GAS, 500_000n),
       ];
-      const outcomes: string[] = [];
-      for (const gasLimit of sweep) {
-        const result = await executeAt(proposalId, actions, gasLimit, seq.runs);
-        // Never executed without run()'s effect.
-        expect([gasLimit, result]).not.toEqual([gasLimit, { outcome: 'executed', recorded: 0n }]);
-        outcomes.push(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
-      }
-      // It reverts below some limit and runs from there on: the least that does not revert was swept.
-      const first = outcomes.indexOf('executed, 1 run');
-      expect(first).toBeGreaterThan(0);
-      expect(outcomes.slice(0, first).every((o) => o === 'reverted')).toBe(true);
-      expect(outcomes.slice(first).every((o) => o === 'executed, 1 run')).toBe(true);
+      // Never executed without run()'s effect; the least limit that does not revert was swept.
+      await expectNoBurn(sweep, proposalId, actions, seq.runs);
       // What the relayer sends runs it.
       const receipt = await mined(executor.connect(stranger).execute(proposalId, actions, { gasLimit: relayerLimit }));
       expect(receipt.status).toBe(1);
@@ -1289,18 +1301,8 @@ describe('GovernanceExecutor', () => {
           ...limits(relayerLimit + 120_000n, relayerLimit + 1_000_000n, 20_000n),
           ...limits(relayerLimit + 1_500_000n, AMPLE_GAS, 500_000n),
         ];
-        const outcomes: string[] = [];
-        for (const gasLimit of sweep) {
-          const result = await executeAt(proposalId, actions, gasLimit, reserving.effect(fn));
-          // Never executed without its work.
-          expect([gasLimit, result]).not.toEqual([gasLimit, { outcome: 'executed', recorded: 0n }]);
-          outcomes.push(result.outcome === 'executed' ? `executed, ${result.recorded} run` : 'reverted');
-        }
-        // It reverts below some limit and does its work from there on: the least that does not revert was swept.
-        const first = outcomes.indexOf('executed, 1 run');
-        expect(first).toBeGreaterThan(0);
-        expect(outcomes.slice(0, first).every((o) => o === 'reverted')).toBe(true);
-        expect(outcomes.slice(first).every((o) => o === 'executed, 1 run')).toBe(true);
+        // Never executed without its work; the least limit that does not revert was swept.
+        await expectNoBurn(sweep, proposalId, actions, reserving.effect(fn));
       },
     );
   });
