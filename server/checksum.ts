@@ -1,4 +1,4 @@
-import createKeccakHash from 'keccak';
+import { keccak256 } from './keccak.js';
 
 // EIP-55 checksummed addresses with native keccak256: the ingest path checksums every signer, and
 // ethers' getAddress hashes in JS. Tests hold this to ethers' getAddress.
@@ -7,7 +7,7 @@ import createKeccakHash from 'keccak';
 export function checksumAddress(text: string): string | undefined {
   if (!/^0x[0-9a-fA-F]{40}$/.test(text)) return undefined;
   const lower = text.slice(2).toLowerCase();
-  const hash = createKeccakHash('keccak256').update(lower).digest('hex');
+  const hash = keccak256(Buffer.from(lower, 'latin1')).toString('hex');
   let result = '0x';
   for (let i = 0; i < 40; i++) result += parseInt(hash[i]!, 16) >= 8 ? lower[i]!.toUpperCase() : lower[i]!;
   const mixedCase = text.slice(2) !== lower && text.slice(2) !== lower.toUpperCase();

@@ -1,5 +1,6 @@
 import { TypedDataEncoder } from 'ethers';
-import { keccak, StructHasher } from './eip712.js';
+import { keccak256 } from '../keccak.js';
+import { StructHasher } from './eip712.js';
 import { governanceDomain, MESSAGE_TYPES, type PrimaryType } from './types.js';
 
 // A message's id is its EIP-712 digest. Hashers and domain separators are built once: hashing is on
@@ -22,10 +23,10 @@ export function domainSeparator(chainId: number): Buffer {
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)), lowercase hex. */
 export function messageDigest(chainId: number, primaryType: PrimaryType, message: Record<string, unknown>): string {
   const structHash = hashers[primaryType].hashStruct(primaryType, message);
-  return `0x${keccak(Buffer.concat([Buffer.from([0x19, 0x01]), domainSeparator(chainId), structHash])).toString('hex')}`;
+  return `0x${keccak256(Buffer.concat([Buffer.from([0x19, 0x01]), domainSeparator(chainId), structHash])).toString('hex')}`;
 }
 
 /** EIP-712 hash of a proposal's actions: keccak256 of the concatenated hashStruct of each Action. */
 export function actionsHash(actions: Record<string, unknown>[]): string {
-  return `0x${keccak(Buffer.concat(actions.map((action) => hashers.Proposal.hashStruct('Action', action)))).toString('hex')}`;
+  return `0x${keccak256(Buffer.concat(actions.map((action) => hashers.Proposal.hashStruct('Action', action)))).toString('hex')}`;
 }

@@ -1,13 +1,9 @@
-import createKeccakHash from 'keccak';
+import { keccak256 } from '../keccak.js';
 import type { TypedField } from './types.js';
 
 // EIP-712 hashStruct for the protocol's own types, on Buffers with native keccak256. ethers computes
 // the same digests (the tests compare both, and eth-sig-util) but spends most of its time converting
 // between hex strings and bytes, and ingest hashes every message.
-
-export function keccak(data: Buffer): Buffer {
-  return createKeccakHash('keccak256').update(data).digest();
-}
 
 type Types = Record<string, readonly TypedField[]>;
 
@@ -35,7 +31,7 @@ export class StructHasher {
   private readonly typeHashes = new Map<string, Buffer>();
 
   constructor(private readonly types: Types) {
-    for (const name of Object.keys(types)) this.typeHashes.set(name, keccak(Buffer.from(encodeType(name, types))));
+    for (const name of Object.keys(types)) this.typeHashes.set(name, keccak256(Buffer.from(encodeType(name, types))));
   }
 
   /** hashStruct(name, value) = keccak256(typeHash ‖ encodeData(value)). */
@@ -45,17 +41,17 @@ export class StructHasher {
       this.typeHashes.get(name)!,
       ...fields.map((field) => this.encodeValue(field.type, value[field.name])),
     ];
-    return keccak(Buffer.concat(parts));
+    return keccak256(Buffer.concat(parts));
   }
 
   private encodeValue(type: string, value: unknown): Buffer {
     if (type.endsWith('[]')) {
       const item = type.slice(0, -2);
-      return keccak(Buffer.concat((value as unknown[]).map((element) => this.encodeValue(item, element))));
+      return keccak256(Buffer.concat((value as unknown[]).map((element) => this.encodeValue(item, element))));
     }
     if (this.types[type]) return this.hashStruct(type, value as Record<string, unknown>);
-    if (type === 'string') return keccak(Buffer.from(value as string, 'utf8'));
-    if (type === 'bytes') return keccak(hexBytes(value as string));
+    if (type === 'string') return keccak256(Buffer.from(value as string, 'utf8'));
+    if (type === 'bytes') return keccak256(hexBytes(value as string));
     if (type === 'bytes32') return hexBytes(value as string);
     if (type === 'address') return Buffer.concat([Buffer.alloc(12), hexBytes(value as string)]);
     if (/^uint\d+$/.test(type)) return word(BigInt(value as string | number | bigint));

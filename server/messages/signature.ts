@@ -1,7 +1,7 @@
 import { Interface, type JsonRpcProvider } from 'ethers';
 import { checksumAddress } from '../checksum.js';
 import secp256k1 from 'secp256k1';
-import { keccak } from './eip712.js';
+import { keccak256 } from '../keccak.js';
 import { MessageError } from './errors.js';
 
 // ECDSA recovery runs natively (libsecp256k1): in JS it is the ingest bottleneck.
@@ -35,7 +35,7 @@ export function recoverSigner(digest: string, sig: string): string {
     throw new MessageError(401, 'invalid_signature', 'no public key can be recovered from this signature', 'sig');
   }
   return checksumAddress(
-    `0x${keccak(Buffer.from(publicKey.subarray(1)))
+    `0x${keccak256(Buffer.from(publicKey.subarray(1)))
       .subarray(12)
       .toString('hex')}`,
   )!;

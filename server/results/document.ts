@@ -1,4 +1,3 @@
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import type { StrategyConfig } from '../spaces/schema.js';
 import {
   countedVotes,
@@ -9,6 +8,7 @@ import {
   type SupportRecord,
   type VoteRecord,
 } from '../lifecycle/index.js';
+import { voteTree } from './merkle.js';
 
 // The result document of a proposal whose outcome is settled (its vote ended, it expired or it was
 // canceled): everything needed to recompute the outcome from
@@ -49,11 +49,6 @@ export interface ResultInput {
   log: { to: number; head: string; lastBatch: string };
 }
 
-export function voteMerkleTree(votes: Pick<ResultVote, 'voter' | 'choice' | 'power' | 'id'>[]) {
-  const leaves = votes.map((vote) => [vote.voter, vote.choice, vote.power.toString(), vote.id]);
-  return StandardMerkleTree.of(leaves, [...VOTE_LEAF_ENCODING]);
-}
-
 /**
  * When a proposal's outcome was settled: the end of voting, the end of the support period (Expired)
  * or the cancel (Canceled). Undefined while it can still change.
@@ -73,12 +68,9 @@ export function buildResultDocument(input: ResultInput) {
   }
   const window = status.votingWindow;
   const tally = status.tally;
-  // The votes that count: inside the window on both clocks, then each voter's latest.
-  const counted = window
-    ? countedVotes(input.votes.filter((vote) => countsIn(window, vote))).sort((a, b) =>
-        a.voter.toLowerCase() < b.voter.toLowerCase() ? -1 : 1,
-      )
-    : [];
+  // The votes that count: inside the window on both clocks, then each voter's latest, by voter.
+  const counted = window ? byVoter(countedVotes(input.votes.filter((vote) => countsIn(window, vote)))) : [];
+  const logged = new Map(input.votes.map((vote) => [vote.id, vote]));
   // The supports that counted: in the support window and, once reached, up to the threshold.
   const supports = input.supports.filter(
     (support) =>
@@ -111,7 +103,7 @@ export function buildResultDocument(input: ResultInput) {
     },
     voting: window ? { start: String(window.start), end: String(window.end) } : null,
     votes: counted.map((vote) => {
-      const full = input.votes.find((candidate) => candidate.id === vote.id)!;
+      const full = logged.get(vote.id)!;
       return {
         voter: vote.voter,
         choice: String(vote.choice),
@@ -141,11 +133,18 @@ export function buildResultDocument(input: ResultInput) {
       head: input.log.head,
       lastBatch: input.log.lastBatch,
     },
-    merkle: { root: counted.length > 0 ? voteMerkleTree(counted).root : null, leafEncoding: [...VOTE_LEAF_ENCODING] },
+    merkle: { root: counted.length > 0 ? voteTree(counted).root : null, leafEncoding: [...VOTE_LEAF_ENCODING] },
   };
 }
 
 export type ResultDocument = ReturnType<typeof buildResultDocument>;
+
+/** Votes in the order of their voters' lowercase addresses (each voter once). */
+function byVoter<T extends { voter: string }>(votes: T[]): T[] {
+  const keyed = votes.map((vote) => ({ key: vote.voter.toLowerCase(), vote }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(({ vote }) => vote);
+}
 
 /**
  * Each counted vote of a result document with its Merkle proof against the document's `merkle.root`
@@ -155,10 +154,10 @@ export type ResultDocument = ReturnType<typeof buildResultDocument>;
 export function voteProofs(document: ResultDocument) {
   const leafEncoding = [...VOTE_LEAF_ENCODING];
   if (document.votes.length === 0) return { root: null, leafEncoding, votes: [] };
-  const tree = voteMerkleTree(
+  const tree = voteTree(
     document.votes.map((vote) => ({
       voter: vote.voter,
-      choice: Number(vote.choice) as Choice,
+      choice: Number(vote.choice),
       power: BigInt(vote.power),
       id: vote.id,
     })),
@@ -176,7 +175,7 @@ export function voteProofs(document: ResultDocument) {
       choice: Number(vote.choice),
       power: vote.power,
       id: vote.id,
-      proof: tree.getProof(index),
+      proof: tree.proof(index),
     })),
   };
 }

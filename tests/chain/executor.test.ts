@@ -28,7 +28,8 @@ import {
 
 import { actionsHash as serviceActionsHash } from '../../server/messages/digest.js';
 import { AMPLE_GAS, suggestGas, suggestedGasFloor } from '../../server/execution/gas.js';
-import { VOTE_LEAF_ENCODING, voteMerkleTree } from '../../server/results/document.js';
+import { VOTE_LEAF_ENCODING } from '../../server/results/document.js';
+import { voteTree } from '../../server/results/merkle.js';
 import {
   EXECUTOR_ABI,
   OUTCOME_TYPES,
@@ -1355,12 +1356,12 @@ describe('GovernanceExecutor', () => {
       executor.verifyVote(proposalId, voter, choice, power, voteId, proof);
 
     it("keeps a queued outcome's votes root: verifyVote accepts each counted vote's proof, and nothing tampered", async () => {
-      // The service's tree (server/results/document.ts) is this StandardMerkleTree: same encoding, same root.
+      // The service's tree (server/results/merkle.ts) is this StandardMerkleTree: same encoding, same root.
       expect([...VOTE_LEAF_ENCODING]).toEqual(['address', 'uint8', 'uint256', 'bytes32']);
-      const service = voteMerkleTree(
+      const service = voteTree(
         VOTES.map(([voter, choice, power, voteId]) => ({
           voter,
-          choice: choice as 1 | 2 | 3,
+          choice,
           power: BigInt(power),
           id: voteId,
         })),
