@@ -2,7 +2,6 @@ import type { StrategyConfig } from '../spaces/schema.js';
 import {
   countedVotes,
   countsIn,
-  type Choice,
   type LifecycleRules,
   type ProposalStatus,
   type SupportRecord,
