@@ -1,7 +1,7 @@
 import { keccak256 } from './keccak.js';
 
-// EIP-55 checksummed addresses with native keccak256: the ingest path checksums every signer, and
-// ethers' getAddress hashes in JS. Tests hold this to ethers' getAddress.
+// EIP-55 checksummed addresses with fast keccak256 (server/keccak.ts): the ingest path checksums every
+// signer, and ethers' getAddress hashes in JS. Tests hold this to ethers' getAddress.
 
 /** The EIP-55 form of a 0x address, or undefined if it is not one (a wrong mixed-case checksum included). */
 export function checksumAddress(text: string): string | undefined {

@@ -1,9 +1,9 @@
 import { keccak256 } from '../keccak.js';
 import type { TypedField } from './types.js';
 
-// EIP-712 hashStruct for the protocol's own types, on Buffers with native keccak256. ethers computes
-// the same digests (the tests compare both, and eth-sig-util) but spends most of its time converting
-// between hex strings and bytes, and ingest hashes every message.
+// EIP-712 hashStruct for the protocol's own types, on Buffers with fast keccak256 (server/keccak.ts).
+// ethers computes the same digests (the tests compare both, and eth-sig-util) but spends most of its
+// time converting between hex strings and bytes, and ingest hashes every message.
 
 type Types = Record<string, readonly TypedField[]>;
 
