@@ -1,9 +1,12 @@
-import { Signature, TypedDataEncoder, Wallet, verifyTypedData, type TypedDataField } from 'ethers';
+import secp256k1 from 'secp256k1';
+import { Signature, Wallet, verifyTypedData, type TypedDataField } from 'ethers';
+import { receiptDigest } from '../messages/digest.js';
 import { governanceDomain, RECEIPT_TYPES } from '../messages/types.js';
 
 // The service signs a receipt for every accepted message: proof, for the sender, that the message
 // was accepted at that place in the log. Signing is deterministic (RFC 6979), so a resubmission gets
-// the same receipt.
+// the same receipt. It happens inside the log's lock, so it runs natively (libsecp256k1, the fast
+// EIP-712 hasher): in JavaScript it took a tenth of the ingest's CPU.
 
 export interface ReceiptFields {
   id: string;
@@ -21,21 +24,22 @@ export interface Receipt extends ReceiptFields {
 const receiptTypes = { Receipt: [...RECEIPT_TYPES.Receipt] } as Record<string, TypedDataField[]>;
 
 export class ReceiptSigner {
-  private readonly wallet: Wallet;
+  readonly address: string;
+  private readonly key: Buffer;
   constructor(
     privateKey: string,
     private readonly chainId: number,
   ) {
-    this.wallet = new Wallet(privateKey);
-  }
-
-  get address(): string {
-    return this.wallet.address;
+    this.address = new Wallet(privateKey).address;
+    this.key = Buffer.from(privateKey.slice(2), 'hex');
   }
 
   sign(fields: ReceiptFields): Receipt {
-    const digest = TypedDataEncoder.hash(governanceDomain(this.chainId), receiptTypes, fields);
-    return { ...fields, signer: this.wallet.address, signature: this.wallet.signingKey.sign(digest).serialized };
+    const digest = Buffer.from(receiptDigest(this.chainId, { ...fields }).slice(2), 'hex');
+    // r ‖ s (s in the lower half, as libsecp256k1 always gives it) ‖ v = 27 + recovery id.
+    const { signature, recid } = secp256k1.ecdsaSign(digest, this.key);
+    const serialized = `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`;
+    return { ...fields, signer: this.address, signature: serialized };
   }
 }
 

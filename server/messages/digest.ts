@@ -1,7 +1,7 @@
 import { TypedDataEncoder } from 'ethers';
 import { keccak256 } from '../keccak.js';
 import { StructHasher } from './eip712.js';
-import { governanceDomain, MESSAGE_TYPES, type PrimaryType } from './types.js';
+import { governanceDomain, MESSAGE_TYPES, RECEIPT_TYPES, type PrimaryType } from './types.js';
 
 // A message's id is its EIP-712 digest. Hashers and domain separators are built once: hashing is on
 // the ingest hot path (see scripts/bench/signatures.ts).
@@ -9,6 +9,7 @@ import { governanceDomain, MESSAGE_TYPES, type PrimaryType } from './types.js';
 const hashers = Object.fromEntries(
   Object.entries(MESSAGE_TYPES).map(([primaryType, types]) => [primaryType, new StructHasher(types)]),
 ) as Record<PrimaryType, StructHasher>;
+const receiptHasher = new StructHasher(RECEIPT_TYPES);
 const domainSeparators = new Map<number, Buffer>();
 
 export function domainSeparator(chainId: number): Buffer {
@@ -22,7 +23,15 @@ export function domainSeparator(chainId: number): Buffer {
 
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)), lowercase hex. */
 export function messageDigest(chainId: number, primaryType: PrimaryType, message: Record<string, unknown>): string {
-  const structHash = hashers[primaryType].hashStruct(primaryType, message);
+  return typedDigest(chainId, hashers[primaryType].hashStruct(primaryType, message));
+}
+
+/** The EIP-712 digest of a receipt (type Receipt, the governance domain), lowercase hex. */
+export function receiptDigest(chainId: number, fields: Record<string, unknown>): string {
+  return typedDigest(chainId, receiptHasher.hashStruct('Receipt', fields));
+}
+
+function typedDigest(chainId: number, structHash: Buffer): string {
   return `0x${keccak256(Buffer.concat([Buffer.from([0x19, 0x01]), domainSeparator(chainId), structHash])).toString('hex')}`;
 }
 
