@@ -20,7 +20,7 @@ import { spaceSchema, type SpaceFile } from '../../server/spaces/schema.js';
 import { recordBench, seconds } from '../lib/bench-record.js';
 import { startLocalChain } from '../lib/local-chain.js';
 import { DEMO_CANDIDATES, seedDemoStake } from '../lib/demo-stake.js';
-import { NativeStakingAdmin, NATIVE_STAKING_ADDRESS } from '../lib/staking-standin.js';
+import { NativeStakingAdmin } from '../lib/staking-standin.js';
 
 const VOTERS = Number(process.env.BENCH_INGEST_VOTERS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 32);
@@ -54,34 +54,10 @@ try {
   const admin = await NativeStakingAdmin.connect(provider);
   const candidate = DEMO_CANDIDATES[0]!.id;
   let started = process.hrtime.bigint();
-  const txs = wallets.map((w, i) =>
-    admin.iface.encodeFunctionData('createBucket', [
-      w.address,
-      candidate,
-      parseEther(String(1000 + i)),
-      91,
-      true,
-      0,
-      0,
-    ]),
+  await admin.sendBatched(
+    chain.url,
+    wallets.map((w, i) => ['createBucket', [w.address, candidate, parseEther(String(1000 + i)), 91, true, 0, 0]]),
   );
-  for (let i = 0; i < txs.length; i += 100) {
-    const batch = txs.slice(i, i + 100).map((data, k) => ({
-      jsonrpc: '2.0',
-      id: k,
-      method: 'eth_sendTransaction',
-      params: [{ from: admin.from, to: NATIVE_STAKING_ADDRESS, data }],
-    }));
-    const answers = (await (
-      await fetch(chain.url, {
-        method: 'POST',
-        body: JSON.stringify(batch),
-        headers: { 'content-type': 'application/json' },
-      })
-    ).json()) as { error?: { message: string } }[];
-    const failed = answers.find((a) => a.error);
-    if (failed) throw new Error(`staking failed: ${failed.error!.message}`);
-  }
   await provider.send('evm_mine', []);
   const snapshot = Number(await provider.send('eth_blockNumber', []));
   await provider.send('evm_mine', []);

@@ -10,7 +10,7 @@ import { openDatabase } from '../../server/db/index.js';
 import { createPowerService } from '../../server/power/index.js';
 import { spaceSchema } from '../../server/spaces/schema.js';
 import { startLocalChain } from '../lib/local-chain.js';
-import { NativeStakingAdmin, NATIVE_STAKING_ADDRESS, installNativeStakingStandIn } from '../lib/staking-standin.js';
+import { NativeStakingAdmin, installNativeStakingStandIn } from '../lib/staking-standin.js';
 
 const VOTERS = Number(process.env.BENCH_POWER_VOTERS ?? 10_000);
 const STAKED = Math.min(VOTERS, Number(process.env.BENCH_POWER_STAKED ?? 500));
@@ -43,36 +43,13 @@ try {
 
   // Seed: one or two buckets per staked voter, sent 100 transactions per JSON-RPC batch.
   let seeding = Date.now();
-  const txs = Array.from({ length: STAKED }, (_, i) => i).flatMap((i) =>
-    Array.from({ length: 1 + (i % 2) }, (_, j) =>
-      admin.iface.encodeFunctionData('createBucket', [
-        addr(i + 1),
-        candidate,
-        parseEther(String(100 + i + j)),
-        (i * 7 + j) % 400,
-        i % 3 === 0,
-        0,
-        0,
-      ]),
-    ),
+  const calls = Array.from({ length: STAKED }, (_, i) => i).flatMap((i) =>
+    Array.from({ length: 1 + (i % 2) }, (_, j): [string, unknown[]] => [
+      'createBucket',
+      [addr(i + 1), candidate, parseEther(String(100 + i + j)), (i * 7 + j) % 400, i % 3 === 0, 0, 0],
+    ]),
   );
-  for (let i = 0; i < txs.length; i += 100) {
-    const batch = txs.slice(i, i + 100).map((data, k) => ({
-      jsonrpc: '2.0',
-      id: k,
-      method: 'eth_sendTransaction',
-      params: [{ from: admin.from, to: NATIVE_STAKING_ADDRESS, data }],
-    }));
-    const res = (await (
-      await fetch(chain.url, {
-        method: 'POST',
-        body: JSON.stringify(batch),
-        headers: { 'content-type': 'application/json' },
-      })
-    ).json()) as { error?: { message: string } }[];
-    const failed = res.find((r) => r.error);
-    if (failed) throw new Error(`seeding failed: ${failed.error!.message}`);
-  }
+  await admin.sendBatched(chain.url, calls);
   const block = Number(await provider.send('eth_blockNumber', []));
   for (let i = 0; i < 2; i++) await provider.send('evm_mine', []); // final, so results are cached
   provider.destroy();
@@ -80,7 +57,7 @@ try {
 
   const voters = Array.from({ length: VOTERS }, (_, i) => addr(i + 1));
   console.log(
-    `${VOTERS.toLocaleString('en-US')} voters (${STAKED} with ${txs.length} buckets, seeded in ${(seeding / 1000).toFixed(1)} s) at block ${block}`,
+    `${VOTERS.toLocaleString('en-US')} voters (${STAKED} with ${calls.length} buckets, seeded in ${(seeding / 1000).toFixed(1)} s) at block ${block}`,
   );
 
   const connected = await connectChain(chain.url);
