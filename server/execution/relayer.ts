@@ -297,7 +297,7 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
     to: executor,
     data: contract.interface.encodeFunctionData('execute', [proposalId, actions]),
     value: '0',
-    gasLimit: (await executeGas(deps, contract, proposalId, actions)).toString(),
+    gasLimit: (await executeGas(contract, proposalId, actions, BigInt(block.gasLimit))).toString(),
   };
   return recordSettled(deps, await sendUntilMined(sendDeps(deps), call, { proposalId, step: 'execute', executor }));
 }
@@ -307,18 +307,16 @@ async function advance(deps: RelayerDeps, proposalId: string): Promise<Step> {
  * least gas at which execute does not revert (Hardhat's binary search), or on iotex-core the gas used
  * with the block's gas limit when that does not revert (api/coreservice.go
  * estimateExecutionGasConsumptionAt), and either can starve a target that swallows its inner call's
- * failure. A quarter above the estimate is taken when that is more.
+ * failure. A quarter above the estimate is taken when that is more. `cap` is the newest block's gas limit.
  */
 async function executeGas(
-  deps: RelayerDeps,
   contract: Contract,
   proposalId: string,
   actions: ExecutorAction[],
+  cap: bigint,
 ): Promise<bigint> {
   const floors = executeGasLimit(actions);
   const estimate = ((await contract.getFunction('execute').estimateGas(proposalId, actions)) * 5n) / 4n;
-  const block = await deps.chain.provider.send('eth_getBlockByNumber', ['latest', false]);
-  const cap = BigInt(block.gasLimit);
   // Never above the block's gas limit: iotex-core takes such a transaction into its pool but never
   // mines it (state/factory/workingset.go validateAndRun skips it). The estimate, made first, refuses
   // a proposal that cannot run within it.
